@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/vigil-sh/vigil/config"
+	"github.com/vigil-sh/vigil/initproc"
+)
+
+// runFlags are the flags of init itself (the root command).
+type runFlags struct {
+	pgroup    bool
+	rewrite   []string
+	remapExit []string
+	grace     time.Duration
+	verbose   bool
+	logFormat string
+}
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "init [flags] [--] COMMAND [ARG...]",
+		Short: "vigil: a container init that reaps, forwards signals and supervises programs",
+		Long: `vigil is PID 1 for containers. It runs COMMAND as its child, reaps every
+zombie, forwards every signal it receives to COMMAND, and exits with
+COMMAND's status (128+N when COMMAND died of signal N).
+
+Flags stop at the first argument that is not a flag, so
+  init nginx -g 'daemon off;'
+passes -g to nginx. Every flag can also be set with an environment
+variable: --grace is VIGIL_GRACE, --log-format is VIGIL_LOG_FORMAT, and so on.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error { return runInit(c, &f, args) },
+	}
+	cmd.Flags().SetInterspersed(false)
+	fl := cmd.Flags()
+	fl.BoolVarP(&f.pgroup, "pgroup", "g", false, "send signals to COMMAND's whole process group, not only COMMAND")
+	fl.StringArrayVarP(&f.rewrite, "rewrite", "r", nil, "rewrite a received signal FROM:TO before forwarding it; TO 0 drops it (repeatable)")
+	fl.StringArrayVarP(&f.remapExit, "remap-exit", "e", nil, "report exit code N as 0, e.g. 143 for a JVM stopped by SIGTERM (repeatable)")
+	fl.DurationVar(&f.grace, "grace", 5*time.Second, "after COMMAND exits, how long leftover processes get between SIGTERM and SIGKILL")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log what init does (debug level)")
+	fl.StringVar(&f.logFormat, "log-format", "text", "format of init's own messages: text or json")
+	return cmd
+}
+
+func runInit(c *cobra.Command, f *runFlags, args []string) error {
+	if err := flagsFromEnv(c.Flags(), os.LookupEnv); err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		c.SetOut(c.ErrOrStderr())
+		_ = c.Usage()
+		return &exitError{code: exitUsage}
+	}
+	level := slog.LevelWarn
+	if f.verbose {
+		level = slog.LevelDebug
+	}
+	log, err := initproc.NewLogger(c.ErrOrStderr(), f.logFormat, level)
+	if err != nil {
+		return usageErrorf("--log-format: %v", err)
+	}
+	opts := initproc.Options{Command: args, Grace: f.grace, Log: log, Forwarding: initproc.Forwarding{Pgroup: f.pgroup}}
+	if opts.Forwarding.Rewrite, err = parseRewrites(f.rewrite); err != nil {
+		return err
+	}
+	if opts.RemapExit, err = parseRemaps(f.remapExit); err != nil {
+		return err
+	}
+	return &exitError{code: initproc.Run(opts)}
+}
+
+// flagsFromEnv fills every flag not given on the command line from
+// VIGIL_<FLAG> (dashes become underscores). A repeatable flag takes a
+// comma-separated list.
+func flagsFromEnv(fs *pflag.FlagSet, lookup func(string) (string, bool)) error {
+	var err error
+	fs.VisitAll(func(fl *pflag.Flag) {
+		name := "VIGIL_" + strings.ToUpper(strings.ReplaceAll(fl.Name, "-", "_"))
+		v, ok := lookup(name)
+		if err != nil || !ok || fl.Changed {
+			return
+		}
+		vals := []string{v}
+		if fl.Value.Type() == "stringArray" {
+			vals = strings.Split(v, ",")
+		}
+		for _, s := range vals {
+			if e := fl.Value.Set(strings.TrimSpace(s)); e != nil {
+				err = usageErrorf("%s=%q: %v", name, v, e)
+				return
+			}
+		}
+	})
+	return err
+}
+
+func parseRewrites(specs []string) (map[syscall.Signal]syscall.Signal, error) {
+	m := map[syscall.Signal]syscall.Signal{}
+	for _, s := range specs {
+		from, to, ok := strings.Cut(s, ":")
+		if !ok {
+			return nil, usageErrorf("--rewrite %q: want FROM:TO, e.g. TERM:QUIT or USR1:0", s)
+		}
+		f, err := config.ParseSignal(from)
+		if err != nil {
+			return nil, usageErrorf("--rewrite %q: %v", s, err)
+		}
+		if strings.TrimSpace(to) == "0" {
+			m[f] = 0
+			continue
+		}
+		t, err := config.ParseSignal(to)
+		if err != nil {
+			return nil, usageErrorf("--rewrite %q: %v", s, err)
+		}
+		m[f] = t
+	}
+	return m, nil
+}
+
+func parseRemaps(codes []string) (map[int]bool, error) {
+	m := map[int]bool{}
+	for _, s := range codes {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 0 || n > 255 {
+			return nil, usageErrorf("--remap-exit %q: want an exit code from 0 to 255", s)
+		}
+		m[n] = true
+	}
+	return m, nil
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,67 @@
+package initproc
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/vigil-sh/vigil/config"
+)
+
+// Catch installs init's handlers and returns the channel every caught signal
+// arrives on. It catches every signal that can be caught, so that a PID 1
+// (which the kernel spares from default actions) still hears them all, with
+// two exceptions that keep a terminal user's intent: SIGHUP and SIGINT that
+// init inherited as ignored stay ignored, so its children inherit that too
+// (nohup and `cmd &` in a script rely on it). Go gives no way to see other
+// inherited dispositions: its runtime replaces them before main runs.
+//
+// Call it before the first child is started, so no SIGCHLD is missed.
+func Catch() <-chan os.Signal {
+	ch := make(chan os.Signal, 256)
+	signal.Notify(ch, catchable()...)
+	return ch
+}
+
+func catchable() []os.Signal {
+	var sigs []os.Signal
+	for n := 1; n <= config.SigRTMax; n++ {
+		sig := syscall.Signal(n)
+		switch {
+		case sig == syscall.SIGKILL || sig == syscall.SIGSTOP:
+			continue
+		case n == 32 || n == 33: // the C library's and Go's own
+			continue
+		case (sig == syscall.SIGHUP || sig == syscall.SIGINT) && signal.Ignored(sig):
+			continue
+		}
+		sigs = append(sigs, sig)
+	}
+	return sigs
+}
+
+// Forwarding says what happens to a signal init receives while it has a
+// main child: tini's -g and dumb-init's -r.
+type Forwarding struct {
+	// Pgroup sends to the child's whole process group instead of the child.
+	Pgroup bool
+	// Rewrite maps a received signal to the one sent; 0 drops it.
+	Rewrite map[syscall.Signal]syscall.Signal
+}
+
+// Forward sends sig, rewritten, to pid or its group. SIGURG is forwarded
+// only when the runtime does not use it for preemption (see AsyncPreemptOff),
+// because otherwise most SIGURGs are the runtime's own.
+func (f Forwarding) Forward(pid int, sig syscall.Signal) (syscall.Signal, error) {
+	if to, ok := f.Rewrite[sig]; ok {
+		sig = to
+	}
+	if sig == 0 || (sig == syscall.SIGURG && !asyncPreemptOff) {
+		return 0, nil
+	}
+	target := pid
+	if f.Pgroup {
+		target = -pid
+	}
+	return sig, syscall.Kill(target, sig)
+}
