@@ -24,6 +24,9 @@ const killSettle = 2 * time.Second
 // signals receives SIGCHLD and whatever else arrives meanwhile; onSignal is
 // called for each, so the caller's loop keeps collecting statuses.
 func EndAll(r *Reaper, log *slog.Logger, grace time.Duration, signals <-chan os.Signal, onSignal func(os.Signal)) {
+	if r.Childless() {
+		return
+	}
 	if n := signalAll(syscall.SIGTERM); n > 0 {
 		log.Debug("sent SIGTERM to processes left behind", "count", n)
 	}

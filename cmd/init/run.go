@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
 	"os"
 	"strconv"
@@ -141,4 +140,3 @@ func parseRemaps(codes []string) (map[int]bool, error) {
 	return m, nil
 }
 
-var _ = fmt.Sprint
