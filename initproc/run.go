@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/vigil-sh/vigil/config"
 )
 
 // Options configure one run of init with a main command.
@@ -22,63 +24,38 @@ type Options struct {
 	// Grace is how long processes left behind get between SIGTERM and
 	// SIGKILL once the main child has exited.
 	Grace time.Duration
-	// Log receives init's own messages.
+	// Log receives init's own messages; write it to Stderr.
 	Log *slog.Logger
+	// Stdout and Stderr are init's own outputs, shared with the programs'
+	// output (see StdConsoles).
+	Stdout, Stderr *Console
+
+	// The rest concern programs (a Supervisor).
+
+	// Prefix puts each program's name before each of its output lines.
+	Prefix bool
+	// BaseEnv is the environment programs start from: init's own plus the
+	// --env-file files.
+	BaseEnv []string
+	// ServerURL is given to programs as SUPERVISOR_SERVER_URL.
+	ServerURL string
+	// ShutdownTimeout bounds the whole shutdown, from the signal to exit;
+	// 0 means no bound (the main command then gets as long as it takes,
+	// as under tini).
+	ShutdownTimeout time.Duration
 }
 
-// Run is init with a main command: start it, forward signals to it, reap
-// everything, and when it exits end whatever it left behind and return the
-// status init should exit with.
+// Run is init with a main command and no programs, as tini and dumb-init
+// are used: start it, forward signals to it, reap everything, and when it
+// exits end whatever it left behind and return the status init should exit
+// with.
 func Run(opts Options) int {
-	log := opts.Log
-	signals := Catch()
-	r := NewReaper(log)
-	stop := make(chan struct{})
-	defer close(stop)
-	Go(log, "reaper", func() { r.Run(stop) })
-	BecomeSubreaper(log)
-
-	code := runMain(r, opts, signals)
-	EndAll(r, log, opts.Grace, signals, func(s os.Signal) {
-		if s == syscall.SIGCHLD {
-			r.Kick()
-		}
-	})
-	if opts.RemapExit[code] {
-		log.Debug("exit code remapped to 0", "code", code)
-		code = 0
-	}
-	return code
-}
-
-// runMain starts the main child and forwards signals until it exits.
-func runMain(r *Reaper, opts Options, signals <-chan os.Signal) int {
-	log := opts.Log
-	pid, exited, err := startMain(r, opts.Command)
+	s, err := NewSupervisor(&config.Config{}, opts)
 	if err != nil {
-		var se *StartError
-		if errors.As(err, &se) {
-			log.Error(se.Error())
-			return se.Code
-		}
-		log.Error("cannot start command", "err", err)
-		return 126
+		opts.Log.Error(err.Error())
+		return 1
 	}
-	log.Debug("started", "pid", pid, "argv", opts.Command)
-	for {
-		select {
-		case e := <-exited:
-			log.Debug("main command exited", "pid", pid, "status", e.String())
-			return e.Code()
-		case s := <-signals:
-			sig := s.(syscall.Signal)
-			if sig == syscall.SIGCHLD {
-				r.Kick()
-				continue
-			}
-			Guard(log, "forward", func() { forward(log, opts.Forwarding, pid, sig) })
-		}
-	}
+	return s.Run()
 }
 
 func forward(log *slog.Logger, f Forwarding, pid int, sig syscall.Signal) {

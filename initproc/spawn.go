@@ -46,6 +46,13 @@ func (e *StartError) Unwrap() error { return e.Err }
 // are the defaults, except that signals init inherited as ignored (and does
 // not catch) stay ignored; its signal mask is the one init was started with.
 func (r *Reaper) StartSpec(spec Spec) (int, <-chan Exit, error) {
+	return r.startSpecWith(spec, nil)
+}
+
+// startSpecWith is StartSpec with around called just before the fork, under
+// the lock every fork takes; the function it returns runs just after. It
+// exists for process-wide settings a fork copies, such as the umask.
+func (r *Reaper) startSpecWith(spec Spec, around func() func()) (int, <-chan Exit, error) {
 	if len(spec.Argv) == 0 || spec.Argv[0] == "" {
 		return 0, nil, &StartError{Command: "(empty)", Err: errors.New("no command given"), Code: 127}
 	}
@@ -63,7 +70,12 @@ func (r *Reaper) StartSpec(spec Spec) (int, <-chan Exit, error) {
 		Ctty:       0,
 		Credential: spec.Credential,
 	}}
-	pid, ch, err := r.Start(func() (int, error) { return syscall.ForkExec(path, spec.Argv, attr) })
+	pid, ch, err := r.Start(func() (int, error) {
+		if around != nil {
+			defer around()()
+		}
+		return syscall.ForkExec(path, spec.Argv, attr)
+	})
 	if err != nil {
 		return 0, nil, startError(spec.Argv[0], err)
 	}

@@ -17,6 +17,10 @@ import (
 
 // runFlags are the flags of init itself (the root command).
 type runFlags struct {
+	config    string
+	envFiles  []string
+	prefix    bool
+	shutdown  time.Duration
 	pgroup    bool
 	rewrite   []string
 	remapExit []string
@@ -43,6 +47,10 @@ variable: --grace is VIGIL_GRACE, --log-format is VIGIL_LOG_FORMAT, and so on.`,
 	}
 	cmd.Flags().SetInterspersed(false)
 	fl := cmd.Flags()
+	fl.StringVarP(&f.config, "config", "c", "", "supervisord-style config file with the programs to run (default: searched for when no COMMAND is given)")
+	fl.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a .env file (repeatable)")
+	fl.BoolVar(&f.prefix, "log-prefix", true, "prefix each line programs print with the program's name")
+	fl.DurationVar(&f.shutdown, "shutdown-timeout", 9*time.Second, "with programs: the most a shutdown may take, from the signal to exit; everything left is then killed")
 	fl.BoolVarP(&f.pgroup, "pgroup", "g", false, "send signals to COMMAND's whole process group, not only COMMAND")
 	fl.StringArrayVarP(&f.rewrite, "rewrite", "r", nil, "rewrite a received signal FROM:TO before forwarding it; TO 0 drops it (repeatable)")
 	fl.StringArrayVarP(&f.remapExit, "remap-exit", "e", nil, "report exit code N as 0, e.g. 143 for a JVM stopped by SIGTERM (repeatable)")
@@ -56,27 +64,42 @@ func runInit(c *cobra.Command, f *runFlags, args []string) error {
 	if err := flagsFromEnv(c.Flags(), os.LookupEnv); err != nil {
 		return err
 	}
-	if len(args) == 0 {
-		c.SetOut(c.ErrOrStderr())
-		_ = c.Usage()
-		return &exitError{code: exitUsage}
-	}
 	level := slog.LevelWarn
 	if f.verbose {
 		level = slog.LevelDebug
 	}
-	log, err := initproc.NewLogger(c.ErrOrStderr(), f.logFormat, level)
+	stdout, stderr := initproc.StdConsoles()
+	log, err := initproc.NewLogger(stderr, f.logFormat, level)
 	if err != nil {
 		return usageErrorf("--log-format: %v", err)
 	}
-	opts := initproc.Options{Command: args, Grace: f.grace, Log: log, Forwarding: initproc.Forwarding{Pgroup: f.pgroup}}
+	opts := initproc.Options{Command: args, Grace: f.grace, Log: log, Forwarding: initproc.Forwarding{Pgroup: f.pgroup},
+		Prefix: f.prefix, ShutdownTimeout: f.shutdown, Stdout: stdout, Stderr: stderr}
 	if opts.Forwarding.Rewrite, err = parseRewrites(f.rewrite); err != nil {
 		return err
 	}
 	if opts.RemapExit, err = parseRemaps(f.remapExit); err != nil {
 		return err
 	}
-	return &exitError{code: initproc.Run(opts)}
+	cfg, env, err := loadConfig(f, len(args) > 0, log)
+	if err != nil {
+		return err
+	}
+	opts.BaseEnv = env
+	if cfg == nil || len(cfg.Processes()) == 0 {
+		if len(args) == 0 {
+			c.SetOut(c.ErrOrStderr())
+			_ = c.Usage()
+			return &exitError{code: exitUsage}
+		}
+		opts.ShutdownTimeout = 0
+		return &exitError{code: initproc.Run(opts)}
+	}
+	s, err := initproc.NewSupervisor(cfg, opts)
+	if err != nil {
+		return &exitError{code: exitUsage, msg: err.Error()}
+	}
+	return &exitError{code: s.Run()}
 }
 
 // flagsFromEnv fills every flag not given on the command line from
@@ -139,4 +162,3 @@ func parseRemaps(codes []string) (map[int]bool, error) {
 	}
 	return m, nil
 }
-

@@ -37,6 +37,11 @@ func main() {
 	case "exit":
 		n, _ := strconv.Atoi(args[0])
 		os.Exit(n)
+	case "record":
+		record(args[0])
+	case "lines":
+		n, _ := strconv.Atoi(args[1])
+		lines(args[0], n, len(args) > 2 && args[2] == "kill")
 	case "orphans":
 		n, _ := strconv.Atoi(args[0])
 		orphans(n)
@@ -210,5 +215,35 @@ func sigstate() {
 		if strings.HasPrefix(l, "SigBlk") || strings.HasPrefix(l, "SigIgn") {
 			fmt.Println(strings.Join(strings.Fields(l), " "))
 		}
+	}
+}
+
+// record writes the number of the first signal it gets to file, then exits.
+func record(file string) {
+	ch := make(chan os.Signal, 1)
+	var sigs []os.Signal
+	for n := 1; n <= 31; n++ {
+		if n != 9 && n != 19 && n != 17 && n != 27 {
+			sigs = append(sigs, syscall.Signal(n))
+		}
+	}
+	signal.Notify(ch, sigs...)
+	fmt.Println("recording")
+	s := <-ch
+	os.WriteFile(file, []byte(fmt.Sprintf("%d\n", int(s.(syscall.Signal)))), 0o644)
+	os.Exit(0)
+}
+
+// lines prints n numbered lines "id seq payload" of varying length, in
+// large writes that cut lines at arbitrary places, and with kill, then
+// dies by SIGKILL with everything written but nothing more.
+func lines(id string, n int, kill bool) {
+	w := bufio.NewWriterSize(os.Stdout, 8191)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(w, "%s %d %s\n", id, i, strings.Repeat("x", i%97))
+	}
+	w.Flush()
+	if kill {
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
 	}
 }

@@ -1,0 +1,203 @@
+package initproc
+
+import (
+	"log/slog"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/vigil-sh/vigil/config"
+)
+
+// Supervisor is init with programs: it owns the program table, and one loop
+// (Run) takes every event (exits, timers, signals, requests) in turn, so no
+// field needs a lock of its own.
+type Supervisor struct {
+	log    *slog.Logger
+	opts   Options
+	cfg    *config.Config
+	reaper *Reaper
+	events chan event
+	sigs   <-chan os.Signal
+
+	programs []*program // in start order
+	byName   map[string]*program
+	stdout   *Console
+	stderr   *Console
+	devnull  *os.File
+	pumps    sync.WaitGroup // every output pump still running
+
+	main *mainChild // nil without a main command
+	stop *shutdown  // nil until shutdown begins
+	code int        // what init exits with
+}
+
+// event is anything the loop reacts to.
+type event interface{}
+
+type exitEvent struct {
+	p *program
+	e Exit
+}
+
+type timerEvent struct {
+	p    *program
+	kind timerKind
+	gen  uint64
+}
+
+type mainExitEvent struct{ e Exit }
+
+// callEvent runs fn inside the loop: the one way the control plane reads or
+// changes the program table.
+type callEvent struct{ fn func() }
+
+// NewSupervisor prepares the programs of cfg; nothing starts until Run.
+func NewSupervisor(cfg *config.Config, opts Options) (*Supervisor, error) {
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil, err
+	}
+	s := &Supervisor{
+		log: opts.Log, opts: opts, cfg: cfg, devnull: devnull,
+		events: make(chan event, 1024), byName: map[string]*program{},
+		stdout: opts.Stdout, stderr: opts.Stderr,
+	}
+	if s.stdout == nil || s.stderr == nil {
+		s.stdout, s.stderr = StdConsoles()
+	}
+	width := 0
+	for _, pc := range cfg.Processes() {
+		width = max(width, len(pc.Name))
+	}
+	for _, pc := range cfg.Processes() {
+		p, err := s.newProgram(pc, width)
+		if err != nil {
+			return nil, err
+		}
+		s.programs = append(s.programs, p)
+		s.byName[pc.Name] = p
+	}
+	return s, nil
+}
+
+// Run starts the programs in priority order, then the main command if any,
+// and supervises until shutdown; it returns the status init exits with.
+func (s *Supervisor) Run() int {
+	s.sigs = Catch()
+	s.reaper = NewReaper(s.log)
+	stopReaper := make(chan struct{})
+	defer close(stopReaper)
+	Go(s.log, "reaper", func() { s.reaper.Run(stopReaper) })
+	BecomeSubreaper(s.log)
+
+	for _, p := range s.programs {
+		if p.cfg.AutoStart {
+			s.startProgram(p)
+		}
+	}
+	if len(s.opts.Command) > 0 {
+		s.startMain()
+	}
+	for s.advanceShutdown(); !s.finished(); s.advanceShutdown() {
+		Guard(s.log, "supervisor", s.step)
+	}
+	EndAll(s.reaper, s.log, s.grace(), s.sigs, s.onSignalAfterEnd)
+	s.flush()
+	return s.code
+}
+
+// step waits for one event and handles it.
+func (s *Supervisor) step() {
+	select {
+	case ev := <-s.events:
+		s.handle(ev)
+	case sig := <-s.sigs:
+		s.onSignal(sig.(syscall.Signal))
+	}
+}
+
+func (s *Supervisor) handle(ev event) {
+	switch ev := ev.(type) {
+	case exitEvent:
+		s.onExit(ev.p, ev.e)
+	case timerEvent:
+		s.apply(ev.p, ev.p.m.fired(ev.kind, ev.gen, ev.p.alive()))
+	case mainExitEvent:
+		s.onMainExit(ev.e)
+	case callEvent:
+		ev.fn()
+	case deadlineEvent:
+		s.onDeadline()
+	case giveUpEvent:
+		if s.stop != nil {
+			s.stop.done = true
+		}
+	}
+}
+
+func (s *Supervisor) onExit(p *program, e Exit) {
+	if e.Pid != p.pid {
+		return // a previous run's exit, reported late
+	}
+	p.pid = 0
+	before := p.m.state
+	acts := p.m.exited(e)
+	s.logExit(p, before, e)
+	s.apply(p, acts)
+}
+
+// apply carries out a machine's decisions.
+func (s *Supervisor) apply(p *program, acts []action) {
+	for _, a := range acts {
+		switch a.kind {
+		case actSpawn:
+			s.spawn(p)
+		case actSignal:
+			p.signal(a.sig, a.group)
+		case actTimer:
+			s.after(p, a)
+		case actEnded:
+			s.onEnded(p)
+		}
+	}
+	s.logState(p)
+}
+
+func (s *Supervisor) after(p *program, a action) {
+	time.AfterFunc(a.delay, func() { s.events <- timerEvent{p: p, kind: a.timer, gen: a.gen} })
+}
+
+// Call runs fn in the supervisor's loop and waits for it: the narrow door
+// through which the control plane sees and changes programs.
+func (s *Supervisor) Call(fn func()) {
+	done := make(chan struct{})
+	s.events <- callEvent{fn: func() { defer close(done); fn() }}
+	<-done
+}
+
+func (s *Supervisor) startProgram(p *program) error {
+	acts, err := p.m.start(time.Now())
+	if err != nil {
+		return err
+	}
+	s.apply(p, acts)
+	return nil
+}
+
+// onEnded handles a program that stopped for good: a critical one ends the
+// container with its status.
+func (s *Supervisor) onEnded(p *program) {
+	if !p.cfg.Critical || s.stop != nil {
+		return
+	}
+	s.log.Warn("critical program ended; shutting down", "program", p.cfg.Name, "state", p.m.state.String(), "code", p.m.code())
+	s.beginShutdown(p.m.code(), 0)
+}
+
+func (s *Supervisor) onSignalAfterEnd(sig os.Signal) {
+	if sig == syscall.SIGCHLD {
+		s.reaper.Kick()
+	}
+}
