@@ -1,6 +1,7 @@
 package initproc
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -70,6 +71,41 @@ func consoleFile(path string) (*os.File, bool) {
 func (f *RotatingFile) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	written := 0
+	for {
+		chunk, rest := f.fit(p)
+		n, err := f.writeLocked(chunk)
+		written += n
+		if err != nil || len(rest) == 0 {
+			return written, err
+		}
+		p = rest
+	}
+}
+
+// fit splits p at the last line end that still fits in the current file,
+// so that a batch of lines is spread over rotations and each file stays
+// within maxBytes. A single line longer than that is kept whole.
+func (f *RotatingFile) fit(p []byte) (chunk, rest []byte) {
+	if !f.rotatable || f.maxBytes <= 0 || f.size+int64(len(p)) <= f.maxBytes {
+		return p, nil
+	}
+	room := f.maxBytes - f.size
+	if room <= 0 {
+		room = f.maxBytes
+	}
+	cut := bytes.LastIndexByte(p[:min(int64(len(p)), room)], '\n')
+	if cut < 0 {
+		// Not even one line fits: write the first line alone, which
+		// rotates first, and go on in the fresh file.
+		if cut = bytes.IndexByte(p, '\n'); cut < 0 {
+			return p, nil
+		}
+	}
+	return p[:cut+1], p[cut+1:]
+}
+
+func (f *RotatingFile) writeLocked(p []byte) (int, error) {
 	if f.closed {
 		return 0, fmt.Errorf("log file %s: %w", f.path, os.ErrClosed)
 	}

@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# Benchmark vigil against tini and dumb-init, side by side in one run.
+# Benchmark vigil against tini and dumb-init (as a plain init), and against
+# supervisord (as a supervisor of programs, on the same supervisord.conf),
+# side by side in one run.
 #
 #   bash e2e/bench/bench.sh              # every measurement
 #   bash e2e/bench/bench.sh --only size  # one measurement
 #
-# Prints a Markdown table on stdout and writes it to e2e/bench/results/
+# Prints Markdown tables on stdout and writes them to e2e/bench/results/
 # (latest.md, or latest-NAME.md with --only NAME). Progress goes to stderr.
 #
-# Adding a measurement: write bench_NAME (it calls `row` once per table row),
-# optionally needs_NAME (prerequisite checks), and append NAME to MEASUREMENTS.
+# Adding a measurement: write bench_NAME (it calls `row` once per table row,
+# and `note` for a line under its table), optionally needs_NAME
+# (prerequisite checks), append NAME to MEASUREMENTS and give it a table in
+# TABLE_OF.
 set -euo pipefail
 
-MEASUREMENTS=(startup size idle_rss)
+MEASUREMENTS=(startup size idle_rss programs_rss start_100 respawn log_throughput idle_cpu)
+
+# Which table each measurement's rows go to: "init" (vs tini and dumb-init)
+# or "sup" (vs supervisord).
+declare -A TABLE_OF=(
+	[startup]=init [size]=init [idle_rss]=init
+	[programs_rss]=sup [start_100]=sup [respawn]=sup [log_throughput]=sup [idle_cpu]=sup
+)
 
 # Targets.
 STARTUP_TARGET_RATIO=1.5 # vigil startup mean <= 1.5 x tini-static's
@@ -26,6 +37,28 @@ SETTLE=0.5      # seconds between the child appearing and reading VmRSS
 POLL=0.05       # seconds between /proc checks
 POLL_TRIES=100  # POLL_TRIES x POLL = give up after 5 s
 
+# vigil vs supervisord: targets.
+PROGRAMS_RSS_TARGET_RATIO=0.25 # vigil VmRSS <= 1/4 of supervisord's
+START_TARGET_RATIO=0.1         # vigil's time to 100 RUNNING <= 1/10 of supervisord's
+LOG_CAT_TARGET_RATIO=0.5       # vigil -> file >= 0.5 x `cat > file`
+LOG_STDOUT_TARGET_RATIO=5      # vigil -> file >= 5 x supervisord -> /dev/stdout
+IDLE_CPU_TARGET_TICKS=1        # vigil utime+stime over IDLE_CPU_SECONDS, in clock ticks
+
+# vigil vs supervisord: parameters.
+PROGRAMS_RSS_COUNTS=(10 100) # programs for programs_rss
+PROGRAMS_SETTLE=1            # seconds between the last RUNNING and reading /proc
+START_PROGRAMS=100           # programs for start_100
+START_RUNS=3                 # runs of each supervisor; the median is reported
+RESPAWN_GAPS=10              # exited -> spawned gaps measured
+LOG_BYTES=1073741824         # bytes the program writes through vigil and cat (1 GiB)
+LOG_BYTES_SUPERVISORD=1073741824 # the same for supervisord (lower it if it is too slow)
+LOG_LINE=100                 # bytes a line, newline included
+IDLE_CPU_PROGRAMS=100        # programs for idle_cpu
+IDLE_CPU_SECONDS=10          # idle time over which CPU is counted
+EVENT_TIMEOUT=30             # seconds to wait for log lines before giving up
+LOG_TIMEOUT=180              # seconds a log throughput run may take
+STOP_TIMEOUT=15              # seconds between SIGTERM and SIGKILL at the end of a run
+
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$SCRIPT_DIR/../.." && pwd)
 RESULTS_DIR="$SCRIPT_DIR/results"
@@ -38,8 +71,9 @@ usage() {
 	cat <<EOF
 usage: bash e2e/bench/bench.sh [--only NAME]
 
-Measures vigil (bin/init) against tini-static, tini and dumb-init and prints
-a Markdown table. Measurements: ${MEASUREMENTS[*]}
+Measures vigil (bin/init) against tini-static, tini and dumb-init, and
+against supervisord on the same supervisord.conf, and prints Markdown
+tables. Measurements: ${MEASUREMENTS[*]}
   --only NAME   run only measurement NAME
   -h, --help    show this help
 EOF
@@ -101,6 +135,12 @@ need() {
 	command -v "$1" >/dev/null 2>&1 || die "$1 not found: apt-get install $2"
 }
 
+# note TEXT: a line printed under the current measurement's table.
+NOTES=""
+note() {
+	printf -- '- %s\n' "$*" >>"$NOTES"
+}
+
 # row CELL...: print one Markdown table row.
 row() {
 	local out="|" cell
@@ -116,9 +156,9 @@ q() { printf '%q' "$1"; }
 # calc EXPR: floating-point arithmetic.
 calc() { awk "BEGIN { print $1 }"; }
 
-# ratio A B: A / B formatted as "1.23×" (or "n/a").
+# ratio A B: A / B formatted as "1.23×", "0.0012×" (or "n/a").
 ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else printf "n/a" }'
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) printf "n/a"; else if (a / b >= 0.1) printf "%.2f×", a / b; else printf "%.2g×", a / b }'
 }
 
 # verdict COND: PASS when the awk condition COND holds.
@@ -173,7 +213,12 @@ build_vigil() {
 # Each bench_NAME prints its table rows with `row`; columns are
 #   Measurement | vigil | tini-static | tini | dumb-init | baseline | vigil ÷ tini-static | target | verdict
 
-needs_startup() { need hyperfine hyperfine; }
+needs_startup() {
+	need hyperfine hyperfine
+	if ! command -v python3 >/dev/null 2>&1 && ! command -v jq >/dev/null 2>&1; then
+		die "python3 not found (nor jq): apt-get install python3"
+	fi
+}
 bench_startup() {
 	local json="$TMP/startup.json" shell_opt=(-N) name mean sd help
 	help=$(hyperfine --help 2>&1 || true)
@@ -299,6 +344,491 @@ bench_idle_rss() {
 		"$(verdict "${RSS[vigil]} < $RSS_TARGET_KB")"
 }
 
+# ---------------------------------------------------------------- vigil vs supervisord
+
+# Both supervisors run as PID 1 of a fresh PID namespace (unshare), each on
+# the same supervisord.conf (only the temp directory in it differs), so that
+# stopping one kills everything it started, whatever happened. Both get
+# TZ=UTC so that the timestamps in their logs compare with the script's clock.
+#
+# Columns of their table:
+#   Measurement | vigil | supervisord | baseline | vigil ÷ supervisord | target | verdict
+
+SUPERVISORD=""
+SUP_KIND=""  # vigil or supervisord
+SUP_U=""     # the unshare process
+SUP_PID=""   # the supervisor, PID 1 of the namespace
+SUP_T0=""    # $EPOCHREALTIME just before the start
+SUP_DIR=""   # temp directory of this run: config, logs, sockets
+SUP_CONF=""
+SUP_LOG=""   # vigil's stderr (JSON), or supervisord's logfile
+SUP_OUT=""   # the supervisor's stdout
+RUN_SEQ=0
+
+needs_sup() {
+	need unshare util-linux
+	need supervisord supervisor
+	[[ $EUID -eq 0 ]] || die "the supervisord measurements need root (unshare --pid --mount-proc); run as root or use --only"
+}
+needs_programs_rss() { needs_sup; }
+needs_start_100() { needs_sup; }
+needs_respawn() { needs_sup; }
+needs_log_throughput() { needs_sup; need yes coreutils; }
+needs_idle_cpu() { needs_sup; }
+
+# sod EPOCH: seconds of the (UTC) day of an $EPOCHREALTIME-style time,
+# without losing digits to floating point.
+sod() {
+	local t=${1/,/.}
+	printf '%d.%s\n' $((${t%.*} % 86400)) "${t#*.}"
+}
+
+# sup_conf DIR PROGRAMS: a supervisord.conf whose server parts live in DIR,
+# followed by PROGRAMS ([program:x] sections).
+sup_conf() {
+	cat <<CONF
+[unix_http_server]
+file=$1/supervisor.sock
+chmod=0700
+
+[supervisord]
+nodaemon=true
+silent=true
+logfile=$1/supervisord.log
+logfile_maxbytes=0
+loglevel=info
+pidfile=$1/supervisord.pid
+childlogdir=$1
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://$1/supervisor.sock
+
+$2
+CONF
+}
+
+# sleepers_conf N: one program with N processes that sleep, RUNNING at once,
+# their output to the supervisor's stdout as in a container.
+sleepers_conf() {
+	cat <<CONF
+[program:sleep]
+command=sleep 100000
+process_name=%(program_name)s_%(process_num)03d
+numprocs=$1
+startsecs=0
+redirect_stderr=true
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+CONF
+}
+
+# sup_start KIND PROGRAMS [VIGIL_FLAG...]: start KIND (vigil or supervisord)
+# as PID 1 of a new PID namespace on a fresh config holding PROGRAMS, in
+# which @DIR@ stands for the run's temp directory. Sets the SUP_ variables.
+sup_start() {
+	local kind=$1 programs=$2 comm i
+	shift 2
+	RUN_SEQ=$((RUN_SEQ + 1))
+	SUP_KIND=$kind
+	SUP_DIR="$TMP/run$RUN_SEQ-$kind"
+	mkdir "$SUP_DIR"
+	SUP_CONF=$SUP_DIR/supervisord.conf
+	sup_conf "$SUP_DIR" "${programs//@DIR@/$SUP_DIR}" >"$SUP_CONF"
+	SUP_OUT=$SUP_DIR/stdout
+	SUP_PID=""
+	case $kind in
+	vigil)
+		comm=$(basename "$VIGIL")
+		SUP_LOG=$SUP_DIR/vigil.log
+		SUP_T0=$EPOCHREALTIME
+		TZ=UTC unshare --pid --fork --mount-proc "$VIGIL" --log-format json -v "$@" -c "$SUP_CONF" \
+			</dev/null >"$SUP_OUT" 2>"$SUP_LOG" &
+		;;
+	supervisord)
+		comm=supervisord
+		SUP_LOG=$SUP_DIR/supervisord.log
+		SUP_T0=$EPOCHREALTIME
+		TZ=UTC unshare --pid --fork --mount-proc "$SUPERVISORD" -n -c "$SUP_CONF" \
+			</dev/null >"$SUP_OUT" 2>"$SUP_DIR/stderr" &
+		;;
+	*) die "sup_start: unknown supervisor $kind" ;;
+	esac
+	SUP_U=$!
+	BG_PIDS+=("$SUP_U")
+	# unshare forks, then its child execs the supervisor.
+	for ((i = 0; i < POLL_TRIES; i++)); do
+		read -r SUP_PID _ < <(children_of "$SUP_U") || true
+		if [[ -n $SUP_PID && $(cat /proc/"$SUP_PID"/comm 2>/dev/null) == "${comm:0:15}" ]]; then
+			return 0
+		fi
+		alive "$SUP_U" || break
+		sleep "$POLL"
+	done
+	sup_dump
+	die "$kind did not start"
+}
+
+# alive PID: PID exists and is not a zombie.
+alive() {
+	local st
+	st=$(awk '{ sub(/.*\) /, ""); print $1 }' /proc/"$1"/stat 2>/dev/null) || return 1
+	[[ -n $st && $st != Z ]]
+}
+
+# sup_dump: show the end of the current run's logs (before dying).
+sup_dump() {
+	local f
+	for f in "$SUP_LOG" "$SUP_DIR/stderr" "$SUP_OUT"; do
+		[[ -s $f ]] || continue
+		log "$SUP_KIND: last lines of ${f##*/}:"
+		tail -n 20 "$f" | cut -c 1-300 >&2
+	done
+}
+
+# sup_stop: SIGTERM the supervisor, give it STOP_TIMEOUT seconds to stop its
+# programs and exit, then kill the whole namespace.
+sup_stop() {
+	local i t0=$EPOCHREALTIME
+	kill -TERM "$SUP_PID" 2>/dev/null || true
+	for ((i = 0; i < STOP_TIMEOUT * 20; i++)); do
+		alive "$SUP_U" || break
+		sleep 0.05
+	done
+	if alive "$SUP_U"; then
+		log "$SUP_KIND (pid $SUP_PID) still running ${STOP_TIMEOUT}s after SIGTERM: killing its namespace"
+	else
+		log "$SUP_KIND stopped $(calc "${EPOCHREALTIME/,/.} - ${t0/,/.}" | xargs printf '%.2f')s after SIGTERM"
+	fi
+	stop_unshare "$SUP_U"
+}
+
+# event_pattern EVENT: an ERE for EVENT's lines in either supervisor's log.
+event_pattern() {
+	case $1 in
+	spawned) echo '"msg":"spawned"|INFO spawned: ' ;;
+	running) echo 'success: [^ ]+ entered RUNNING state' ;;
+	exited) echo '"msg":"exited: |exited: [^ ]+ \(' ;;
+	*) die "event_pattern: unknown event $1" ;;
+	esac
+}
+
+# event_count EVENT: how many EVENT lines the current run's log has.
+event_count() {
+	local n
+	n=$(grep -cE -- "$(event_pattern "$1")" "$SUP_LOG" 2>/dev/null) || true
+	echo "${n:-0}"
+}
+
+# sup_wait EVENT N [TIMEOUT]: wait until the current run's log has N EVENT
+# lines; die when the supervisor exits or TIMEOUT seconds pass.
+sup_wait() {
+	local event=$1 n=$2 limit=${3:-$EVENT_TIMEOUT} i tries got
+	tries=$(calc "int($limit / $POLL)")
+	for ((i = 0; i < tries; i++)); do
+		got=$(event_count "$event")
+		((got >= n)) && return 0
+		alive "$SUP_PID" || {
+			sup_dump
+			die "$SUP_KIND exited with $got of $n '$event' lines in its log"
+		}
+		sleep "$POLL"
+	done
+	sup_dump
+	die "$SUP_KIND: $got of $n '$event' lines in its log after ${limit}s"
+}
+
+# events: the current run's log as "SECONDS_OF_DAY EVENT NAME" lines, EVENT
+# one of spawned, running, exited. vigil's times have nanoseconds,
+# supervisord's milliseconds.
+events() {
+	awk -v kind="$SUP_KIND" '
+	function sod(hms, a) {
+		sub(/[Z+-].*$/, "", hms)
+		sub(/,/, ".", hms)
+		split(hms, a, ":")
+		return a[1] * 3600 + a[2] * 60 + a[3]
+	}
+	function field(k, v) {
+		if (!match($0, "\"" k "\":\"[^\"]*\"")) return ""
+		v = substr($0, RSTART, RLENGTH)
+		return substr(v, length(k) + 5, length(v) - length(k) - 5)
+	}
+	kind == "vigil" {
+		msg = field("msg"); t = field("time"); ev = ""
+		if (msg == "spawned") {
+			ev = "spawned"; name = field("program")
+		} else if (msg ~ /^success: .* entered RUNNING state$/) {
+			ev = "running"; name = msg
+			sub(/^success: /, "", name); sub(/ entered RUNNING state$/, "", name)
+		} else if (msg ~ /^exited: /) {
+			ev = "exited"; name = msg
+			sub(/^exited: /, "", name); sub(/ .*/, "", name)
+		}
+		if (ev != "" && t != "") printf "%.9f %s %s\n", sod(substr(t, index(t, "T") + 1)), ev, name
+	}
+	kind == "supervisord" {
+		ev = ""; name = $5
+		if ($4 == "spawned:") { ev = "spawned"; gsub(/\047/, "", name) }
+		else if ($4 == "success:" && $0 ~ /entered RUNNING state/) ev = "running"
+		else if ($4 == "exited:") ev = "exited"
+		if (ev != "") printf "%.9f %s %s\n", sod($2), ev, name
+	}' "$SUP_LOG"
+}
+
+# since T0 EVENT: milliseconds from $EPOCHREALTIME T0 to the last EVENT line
+# of the current run ("count MS").
+since() {
+	events | awk -v t0="$(sod "$1")" -v ev="$2" '
+	$2 == ev {
+		t = $1
+		if (t < t0 - 43200) t += 86400 # past midnight
+		if (n == 0 || t > last) last = t
+		n++
+	}
+	END { printf "%d %.3f\n", n, (last - t0) * 1000 }'
+}
+
+# median: the median of the numbers on stdin.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+vmrss() { awk '$1 == "VmRSS:" { print $2 }' /proc/"$1"/status; }
+
+# cpu_ticks PID: utime + stime of PID (all its threads), in clock ticks.
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' /proc/"$1"/stat; }
+
+# cpu_ns PID: nanoseconds PID's threads have spent on a CPU (schedstat).
+cpu_ns() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+
+# sup_idle KIND N: start KIND with N sleeping programs and wait until all of
+# them are RUNNING, then PROGRAMS_SETTLE seconds.
+sup_idle() {
+	sup_start "$1" "$(sleepers_conf "$2")"
+	sup_wait running "$2"
+	sleep "$PROGRAMS_SETTLE"
+	alive "$SUP_PID" || die "$1 exited while idle"
+}
+
+bench_programs_rss() {
+	local n kind
+	local -A RSS=()
+	for n in "${PROGRAMS_RSS_COUNTS[@]}"; do
+		for kind in vigil supervisord; do
+			sup_idle "$kind" "$n"
+			RSS[$kind]=$(vmrss "$SUP_PID")
+			[[ -n ${RSS[$kind]} ]] || die "programs_rss: no VmRSS for $kind (pid $SUP_PID)"
+			log "programs_rss: $kind, $n programs: ${RSS[$kind]} kB"
+			sup_stop
+		done
+		row "Idle RSS, $n \`sleep\` programs (kB)" "${RSS[vigil]}" "${RSS[supervisord]}" "–" \
+			"$(ratio "${RSS[vigil]}" "${RSS[supervisord]}")" \
+			"≤ ${PROGRAMS_RSS_TARGET_RATIO}× supervisord" \
+			"$(verdict "${RSS[vigil]} <= $PROGRAMS_RSS_TARGET_RATIO * ${RSS[supervisord]}")"
+	done
+}
+
+bench_start_100() {
+	local n=$START_PROGRAMS r kind got ms
+	local -A RUNS=() MED=()
+	for ((r = 1; r <= START_RUNS; r++)); do
+		for kind in vigil supervisord; do
+			sup_start "$kind" "$(sleepers_conf "$n")"
+			sup_wait running "$n"
+			read -r got ms < <(since "$SUP_T0" running)
+			((got == n)) || die "start_100: $kind: $got RUNNING lines, want $n"
+			log "start_100: $kind run $r: $ms ms"
+			RUNS[$kind]+="$ms "
+			sup_stop
+		done
+	done
+	local -A CELL=()
+	for kind in vigil supervisord; do
+		MED[$kind]=$(tr ' ' '\n' <<<"${RUNS[$kind]}" | grep . | median)
+		CELL[$kind]=$(printf '%.1f (runs: %s)' "${MED[$kind]}" \
+			"$(for ms in ${RUNS[$kind]}; do printf '%.1f\n' "$ms"; done | paste -sd ' ')")
+	done
+	row "Start $n programs (startsecs=0) to the last RUNNING (ms, median of $START_RUNS)" \
+		"${CELL[vigil]}" "${CELL[supervisord]}" "–" \
+		"$(ratio "${MED[vigil]}" "${MED[supervisord]}")" \
+		"≤ ${START_TARGET_RATIO}× supervisord" \
+		"$(verdict "${MED[vigil]} <= $START_TARGET_RATIO * ${MED[supervisord]}")"
+	note "start_100: from the script's clock just before it starts the supervisor (unshare included) to the timestamp of the last \"entered RUNNING state\" line in the supervisor's own log (vigil: nanoseconds; supervisord: milliseconds)."
+}
+
+bench_respawn() {
+	local kind gaps
+	local -A MED=() CELL=()
+	local programs
+	programs=$(
+		cat <<CONF
+[program:crash]
+command=sh -c 'sleep 0.2; exit 1'
+autorestart=true
+startsecs=0
+redirect_stderr=true
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+CONF
+	)
+	for kind in vigil supervisord; do
+		sup_start "$kind" "$programs"
+		sup_wait spawned $((RESPAWN_GAPS + 1)) $((EVENT_TIMEOUT + 2 * RESPAWN_GAPS))
+		sup_stop
+		# each exited line, then the next spawned line of the same program
+		gaps=$(events | awk '
+			$2 == "exited" { ex[$3] = $1 }
+			$2 == "spawned" && ($3 in ex) {
+				g = $1 - ex[$3]
+				if (g < -43200) g += 86400
+				printf "%.3f\n", g * 1000
+				delete ex[$3]
+			}' | head -n "$RESPAWN_GAPS")
+		(($(grep -c . <<<"$gaps") == RESPAWN_GAPS)) ||
+			die "respawn: $kind: $(grep -c . <<<"$gaps") exited -> spawned gaps in its log, want $RESPAWN_GAPS"
+		MED[$kind]=$(median <<<"$gaps")
+		CELL[$kind]=$(sort -g <<<"$gaps" | awk -v m="${MED[$kind]}" 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f (%.1f–%.1f)", m, lo, hi }')
+		log "respawn: $kind: ${CELL[$kind]} ms"
+	done
+	row "Respawn after a crash, \"exited\" → next \"spawned\" (ms, median (min–max) of $RESPAWN_GAPS)" \
+		"${CELL[vigil]}" "${CELL[supervisord]}" "–" \
+		"$(ratio "${MED[vigil]}" "${MED[supervisord]}")" "–" "–"
+	note "respawn: \`sh -c 'sleep 0.2; exit 1'\`, autorestart=true, startsecs=0; gaps between the log timestamps (supervisord's have millisecond resolution)."
+}
+
+# log_run KIND DEST BYTES [VIGIL_FLAG...]: run a program writing BYTES of
+# lines through KIND to DEST (file: stdout_logfile=FILE; stdout:
+# stdout_logfile=/dev/stdout with the supervisor's stdout in a file), and
+# leave its throughput in MB/s in MBPS, and the CPU time the supervisor used
+# (utime+stime, whole run) per GiB in CPU_GIB.
+MBPS=""
+CPU_GIB=""
+log_run() {
+	local kind=$1 dest=$2 bytes=$3 logfile out size end i
+	shift 3
+	case $dest in
+	file) logfile=@DIR@/program.log ;;
+	stdout) logfile=/dev/stdout ;;
+	esac
+	sup_start "$kind" "[program:gen]
+command=/bin/sh $TMP/gen.sh $bytes
+startsecs=0
+autorestart=false
+redirect_stderr=true
+stdout_logfile=$logfile
+stdout_logfile_maxbytes=0" "$@"
+	out=$SUP_OUT
+	[[ $dest == file ]] && out=$SUP_DIR/program.log
+	sup_wait exited 1 "$LOG_TIMEOUT"
+	# The program has exited: wait (bounded) until its output is all in.
+	for ((i = 0; i < POLL_TRIES; i++)); do
+		size=$(stat -c %s "$out" 2>/dev/null) || size=0
+		((size >= bytes)) && break
+		sleep "$POLL"
+	done
+	((size >= bytes)) || {
+		sup_dump
+		die "log_throughput: $kind -> $dest: $size bytes in ${out##*/} after the program exited, want $bytes"
+	}
+	if ((size != bytes)); then
+		log "log_throughput: $kind -> $dest: $size bytes in ${out##*/}, $((size - bytes)) more than the program wrote; last bytes: $(tail -c 16 "$out" | od -An -c | tr -s ' ')"
+		note "log_throughput: $kind → $dest: the output has $((size - bytes)) byte(s) more than the program wrote ($size for $bytes; the program's last line has no newline)."
+	fi
+	# The end: the later of the "exited" line and the output's last write.
+	end=$(
+		{
+			events | awk '$2 == "exited" { print $1 }'
+			sod "$(stat -c %.9Y "$out")"
+		} | awk -v t0="$(sod "$SUP_T0")" '{ t = $1; if (t < t0 - 43200) t += 86400; if (t > m) m = t } END { printf "%.9f\n", m - t0 }'
+	)
+	MBPS=$(calc "$bytes / 1000000 / $end" | xargs printf '%.0f')
+	CPU_GIB=$(calc "$(cpu_ticks "$SUP_PID") / $(getconf CLK_TCK) * 1073741824 / $bytes" | xargs printf '%.2f')
+	log "log_throughput: $kind -> $dest: $bytes bytes in $(printf '%.3f' "$end")s, $MBPS MB/s, supervisor CPU $CPU_GIB s/GiB"
+	sup_stop
+	rm -f "$out"
+}
+
+bench_log_throughput() {
+	local t0 t1 cat_mbps
+	local -A FILE=() STDOUT=()
+	# yes's stderr is dropped: under supervisord, which leaves SIGPIPE
+	# ignored in its children, yes ends with "Broken pipe" on stderr.
+	printf '#!/bin/sh\n# gen.sh BYTES: BYTES of %d-byte lines on stdout.\nyes %s 2>/dev/null | head -c "$1"\n' \
+		"$LOG_LINE" "$(printf "%0$((LOG_LINE - 1))d" 0)" >"$TMP/gen.sh"
+
+	# Baseline: the same program straight into a file.
+	t0=$EPOCHREALTIME
+	/bin/sh "$TMP/gen.sh" "$LOG_BYTES" | cat >"$TMP/cat.out"
+	t1=$EPOCHREALTIME
+	[[ $(stat -c %s "$TMP/cat.out") == "$LOG_BYTES" ]] || die "log_throughput: cat wrote $(stat -c %s "$TMP/cat.out") bytes"
+	rm -f "$TMP/cat.out"
+	cat_mbps=$(calc "$LOG_BYTES / 1000000 / (${t1/,/.} - ${t0/,/.})" | xargs printf '%.0f')
+	log "log_throughput: cat: $cat_mbps MB/s"
+
+	local -A FCELL=() SCELL=()
+	log_run vigil file "$LOG_BYTES"
+	FILE[vigil]=$MBPS
+	FCELL[vigil]="$MBPS (CPU $CPU_GIB s/GiB)"
+	log_run supervisord file "$LOG_BYTES_SUPERVISORD"
+	FILE[supervisord]=$MBPS
+	FCELL[supervisord]="$MBPS (CPU $CPU_GIB s/GiB)"
+	log_run vigil stdout "$LOG_BYTES" --log-prefix=false
+	STDOUT[vigil]=$MBPS
+	SCELL[vigil]="$MBPS (CPU $CPU_GIB s/GiB)"
+	log_run supervisord stdout "$LOG_BYTES_SUPERVISORD"
+	STDOUT[supervisord]=$MBPS
+	SCELL[supervisord]="$MBPS (CPU $CPU_GIB s/GiB)"
+
+	row "Log throughput, program → \`stdout_logfile=FILE\` (MB/s)" \
+		"${FCELL[vigil]}" "${FCELL[supervisord]}" "$cat_mbps (program \| \`cat > FILE\`)" \
+		"$(ratio "${FILE[vigil]}" "${FILE[supervisord]}")" \
+		"vigil ≥ ${LOG_CAT_TARGET_RATIO}× baseline" \
+		"$(verdict "${FILE[vigil]} >= $LOG_CAT_TARGET_RATIO * $cat_mbps")"
+	row "Log throughput, vigil → FILE vs supervisord → \`/dev/stdout\` (MB/s)" \
+		"${FILE[vigil]} (FILE)" "${STDOUT[supervisord]} (\`/dev/stdout\`)" "–" \
+		"$(ratio "${FILE[vigil]}" "${STDOUT[supervisord]}")" \
+		"≥ ${LOG_STDOUT_TARGET_RATIO}× supervisord" \
+		"$(verdict "${FILE[vigil]} >= $LOG_STDOUT_TARGET_RATIO * ${STDOUT[supervisord]}")"
+	row "Log throughput, program → \`/dev/stdout\`, supervisor's stdout a file (MB/s)" \
+		"${SCELL[vigil]}, \`--log-prefix=false\`" "${SCELL[supervisord]}" "–" \
+		"$(ratio "${STDOUT[vigil]}" "${STDOUT[supervisord]}")" "–" "–"
+	local what="$(calc "$LOG_BYTES / 1048576") MiB"
+	if [[ $LOG_BYTES_SUPERVISORD != "$LOG_BYTES" ]]; then
+		what+=" ($(calc "$LOG_BYTES_SUPERVISORD / 1048576") MiB through supervisord: throughput is a rate)"
+	fi
+	note "log_throughput: one program writes $what of $LOG_LINE-byte lines (\`yes | head -c\`), stdout_logfile_maxbytes=0; wall time from the start to the later of the \"exited\" log line and the output file's last write. CPU: the supervisor's own utime+stime over the run, per GiB."
+}
+
+bench_idle_cpu() {
+	local kind n=$IDLE_CPU_PROGRAMS t0 t1 ns0 ns1 hz
+	local -A TICKS=() CELL=()
+	hz=$(getconf CLK_TCK)
+	for kind in vigil supervisord; do
+		sup_idle "$kind" "$n"
+		t0=$(cpu_ticks "$SUP_PID")
+		ns0=$(cpu_ns "$SUP_PID")
+		sleep "$IDLE_CPU_SECONDS"
+		alive "$SUP_PID" || die "idle_cpu: $kind exited"
+		t1=$(cpu_ticks "$SUP_PID")
+		ns1=$(cpu_ns "$SUP_PID")
+		TICKS[$kind]=$((t1 - t0))
+		CELL[$kind]=$(printf '%d ticks (%.1f ms)' "${TICKS[$kind]}" "$(calc "($ns1 - $ns0) / 1000000")")
+		log "idle_cpu: $kind: ${CELL[$kind]}"
+		sup_stop
+	done
+	row "Idle CPU, $n \`sleep\` programs, ${IDLE_CPU_SECONDS} s (utime+stime, 1 tick = $(calc "1000 / $hz") ms)" \
+		"${CELL[vigil]}" "${CELL[supervisord]}" "–" \
+		"$(ratio "${TICKS[vigil]}" "${TICKS[supervisord]}")" \
+		"vigil ≤ $IDLE_CPU_TARGET_TICKS tick" \
+		"$(verdict "${TICKS[vigil]} <= $IDLE_CPU_TARGET_TICKS")"
+	note "idle_cpu: ticks from /proc/PID/stat; the ms in parentheses is the on-CPU time of all the supervisor's threads from /proc/PID/task/*/schedstat."
+}
+
 # ---------------------------------------------------------------- main
 
 ONLY=""
@@ -333,14 +863,18 @@ if [[ -n $ONLY ]]; then
 	SELECTED=("$ONLY")
 fi
 
+declare -A TABLES=()
+for m in "${SELECTED[@]}"; do
+	TABLES[${TABLE_OF[$m]}]=1
+done
+
 # Prerequisites, all checked before anything runs.
 need go "golang-go (Go >= the version in go.mod)"
-need tini-static tini
-need tini tini
-need dumb-init dumb-init
 need awk mawk
-if ! command -v python3 >/dev/null 2>&1 && ! command -v jq >/dev/null 2>&1; then
-	die "python3 not found (nor jq): apt-get install python3"
+if [[ -n ${TABLES[init]:-} ]]; then
+	need tini-static tini
+	need tini tini
+	need dumb-init dumb-init
 fi
 for m in "${SELECTED[@]}"; do
 	if declare -F "needs_$m" >/dev/null; then "needs_$m"; fi
@@ -348,9 +882,10 @@ done
 
 TRUE=$(command -v true)
 [[ $TRUE == /* ]] || TRUE=/bin/true # `command -v true` names the builtin
-TINI_STATIC=$(command -v tini-static)
-TINI=$(command -v tini)
-DUMB_INIT=$(command -v dumb-init)
+TINI_STATIC=$(command -v tini-static || true)
+TINI=$(command -v tini || true)
+DUMB_INIT=$(command -v dumb-init || true)
+SUPERVISORD=$(command -v supervisord || true)
 declare -A BIN=([vigil]=$VIGIL [tini-static]=$TINI_STATIC [tini]=$TINI [dumb-init]=$DUMB_INIT)
 
 START=$SECONDS
@@ -364,6 +899,15 @@ REPORT="$TMP/report.md"
 	if [[ -n $(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
 		commit+=" (uncommitted changes)"
 	fi
+	compared=()
+	if [[ -n ${TABLES[init]:-} ]]; then
+		compared+=("tini $("$TINI_STATIC" --version | awk '{ print $3 }')")
+		compared+=("dumb-init $("$DUMB_INIT" --version 2>&1 | awk '{ print $2 }')")
+	fi
+	if [[ -n ${TABLES[sup]:-} ]]; then
+		py=$(sed -n '1s/^#! *\([^ ]*\).*/\1/p' "$SUPERVISORD")
+		compared+=("supervisord $("$SUPERVISORD" --version 2>&1)${py:+ ($("$py" --version 2>&1))}")
+	fi
 	echo "# vigil benchmark"
 	echo
 	echo "- Date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -371,15 +915,50 @@ REPORT="$TMP/report.md"
 	echo "- CPU: ${cpu:-unknown} (nproc $(nproc))"
 	echo "- Go: $(go version | awk '{ print $3 }')"
 	echo "- vigil: $commit"
-	echo "- Compared: tini $("$TINI_STATIC" --version | awk '{ print $3 }'), dumb-init $("$DUMB_INIT" --version 2>&1 | awk '{ print $2 }')"
-	echo
-	row "Measurement" "vigil" "tini-static" "tini" "dumb-init" "baseline" "vigil ÷ tini-static" "target" "verdict"
-	row "---" "---:" "---:" "---:" "---:" "---:" "---:" "---" "---"
+	echo "- Compared: $(IFS=,; sed 's/,/, /g' <<<"${compared[*]}")"
 } >"$REPORT"
+
+# Table headers, and the text under each table.
+declare -A TITLE=(
+	[init]="vigil as a plain init, vs tini and dumb-init"
+	[sup]="vigil as a supervisor, vs supervisord on the same supervisord.conf"
+)
+table_head() {
+	case $1 in
+	init)
+		row "Measurement" "vigil" "tini-static" "tini" "dumb-init" "baseline" "vigil ÷ tini-static" "target" "verdict"
+		row "---" "---:" "---:" "---:" "---:" "---:" "---:" "---" "---"
+		;;
+	sup)
+		row "Measurement" "vigil" "supervisord" "baseline" "vigil ÷ supervisord" "target" "verdict"
+		row "---" "---:" "---:" "---:" "---:" "---" "---"
+		;;
+	esac
+}
+SUP_NOTE="- Both run as PID 1 of a fresh PID namespace, each on the same generated supervisord.conf (\`[supervisord] loglevel=info\`, programs' \`stdout_logfile=/dev/stdout\` unless said otherwise); vigil with \`--log-format json -v\`, supervisord with \`-n\`."
 
 for m in "${SELECTED[@]}"; do
 	log "running $m"
-	"bench_$m" >>"$REPORT"
+	NOTES="$TMP/notes-${TABLE_OF[$m]}.md"
+	"bench_$m" >>"$TMP/rows-${TABLE_OF[$m]}.md"
+done
+
+for t in init sup; do
+	[[ -s $TMP/rows-$t.md ]] || continue
+	{
+		echo
+		echo "## ${TITLE[$t]}"
+		echo
+		table_head "$t"
+		cat "$TMP/rows-$t.md"
+		if [[ $t == sup ]]; then
+			echo
+			echo "$SUP_NOTE"
+		fi
+		if [[ -s $TMP/notes-$t.md ]]; then
+			cat "$TMP/notes-$t.md"
+		fi
+	} >>"$REPORT"
 done
 
 mkdir -p "$RESULTS_DIR"
@@ -387,4 +966,4 @@ out="$RESULTS_DIR/latest.md"
 [[ -z $ONLY ]] || out="$RESULTS_DIR/latest-$ONLY.md"
 cp "$REPORT" "$out"
 cat "$REPORT"
-log "done in $((SECONDS - START))s; table written to ${out#"$REPO"/}"
+log "done in $((SECONDS - START))s; tables written to ${out#"$REPO"/}"
