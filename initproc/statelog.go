@@ -27,7 +27,12 @@ func (s *Supervisor) logState(p *program) {
 	case Running:
 		s.log.Info("success: "+p.cfg.Name+" entered RUNNING state", "startsecs", p.cfg.StartSecs)
 	case Fatal:
-		s.log.Warn("gave up: "+p.cfg.Name+" entered FATAL state, too many start retries too quickly", "spawnerr", p.m.spawnErr)
+		msg := "gave up: " + p.cfg.Name + " entered FATAL state, too many start retries too quickly"
+		if p.m.spawnErr != "" {
+			s.log.Warn(msg, "spawnerr", p.m.spawnErr)
+		} else {
+			s.log.Warn(msg)
+		}
 	default:
 		s.log.Debug(p.cfg.Name+" entered "+st.String()+" state", "pid", p.pid)
 	}
