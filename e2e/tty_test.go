@@ -5,7 +5,6 @@ import (
 	"io"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,7 +24,7 @@ func TestJobControlOnATerminal(t *testing.T) {
 	}
 	defer tty.Close()
 	t.Cleanup(func() { killTree(cmd.Process.Pid) })
-	screen := &lockedBuffer{}
+	screen := &syncBuffer{}
 	go io.Copy(screen, tty)
 	expect := func(s string) {
 		t.Helper()
@@ -71,21 +70,4 @@ func waitForProcess(t *testing.T, cmdline string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
