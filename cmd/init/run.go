@@ -61,7 +61,7 @@ variable: --grace is VIGIL_GRACE, --log-format is VIGIL_LOG_FORMAT, and so on.`,
 }
 
 func runInit(c *cobra.Command, f *runFlags, args []string) error {
-	if err := flagsFromEnv(c.Flags(), os.LookupEnv); err != nil {
+	if err := flagsFromEnv(c.Flags(), lookupEnv); err != nil {
 		return err
 	}
 	level := slog.LevelWarn
@@ -101,6 +101,9 @@ func runInit(c *cobra.Command, f *runFlags, args []string) error {
 	}
 	return &exitError{code: s.Run()}
 }
+
+// lookupEnv is os.LookupEnv; a variable so tests can read another environment.
+var lookupEnv = os.LookupEnv
 
 // flagsFromEnv fills every flag not given on the command line from
 // VIGIL_<FLAG> (dashes become underscores). A repeatable flag takes a
