@@ -53,6 +53,7 @@ RESPAWN_GAPS=10              # exited -> spawned gaps measured
 LOG_BYTES=1073741824         # bytes the program writes through vigil and cat (1 GiB)
 LOG_BYTES_SUPERVISORD=1073741824 # the same for supervisord (lower it if it is too slow)
 LOG_LINE=100                 # bytes a line, newline included
+LOG_RUNS=3                   # runs of each variant; the median is reported
 IDLE_CPU_PROGRAMS=100        # programs for idle_cpu
 IDLE_CPU_SECONDS=10          # idle time over which CPU is counted
 EVENT_TIMEOUT=30             # seconds to wait for log lines before giving up
@@ -83,6 +84,7 @@ EOF
 
 TMP=""
 BG_PIDS=() # unshare processes still running
+NAP_PID="" # the sleep of a running nap
 
 # children_of PID: the children of every thread of PID (Go forks from any
 # thread, and /proc/PID/task/TID/children lists only TID's own children).
@@ -118,6 +120,7 @@ cleanup() {
 	local rc=$? u
 	set +e
 	trap - EXIT INT TERM
+	[[ -n $NAP_PID ]] && kill "$NAP_PID" 2>/dev/null
 	for u in "${BG_PIDS[@]}"; do
 		stop_unshare "$u"
 	done
@@ -148,6 +151,15 @@ row() {
 		out+=" $cell |"
 	done
 	printf '%s\n' "$out"
+}
+
+# nap SECONDS: sleep, in a way a signal to the script interrupts at once (a
+# trap waits for a foreground command, not for the wait builtin).
+nap() {
+	sleep "$1" &
+	NAP_PID=$!
+	wait "$NAP_PID"
+	NAP_PID=""
 }
 
 # q WORD: WORD quoted for a hyperfine command line.
@@ -191,7 +203,8 @@ linkage() {
 	esac
 }
 
-# build_vigil: build bin/init when it is missing or older than the sources.
+# build_vigil: build bin/init when it is missing, older than the sources, or
+# not the static binary the project ships.
 build_vigil() {
 	local stale=""
 	if [[ ! -x $VIGIL ]]; then
@@ -200,6 +213,8 @@ build_vigil() {
 		\( \( -name '*.go' ! -name '*_test.go' \) -o -name go.mod -o -name go.sum \) \
 		-newer "$VIGIL" -print -quit) ]]; then
 		stale="older than the sources"
+	elif [[ $(linkage "$VIGIL") != static ]]; then
+		stale="not statically linked: built without CGO_ENABLED=0"
 	fi
 	if [[ -n $stale ]]; then
 		log "building bin/init ($stale)"
@@ -611,7 +626,7 @@ cpu_ns() {
 sup_idle() {
 	sup_start "$1" "$(sleepers_conf "$2")"
 	sup_wait running "$2"
-	sleep "$PROGRAMS_SETTLE"
+	nap "$PROGRAMS_SETTLE"
 	alive "$SUP_PID" || die "$1 exited while idle"
 }
 
@@ -708,6 +723,7 @@ CONF
 # (utime+stime, whole run) per GiB in CPU_GIB.
 MBPS=""
 CPU_GIB=""
+declare -A EXTRA_NOTED=()
 log_run() {
 	local kind=$1 dest=$2 bytes=$3 logfile out size end i
 	shift 3
@@ -737,7 +753,10 @@ stdout_logfile_maxbytes=0" "$@"
 	}
 	if ((size != bytes)); then
 		log "log_throughput: $kind -> $dest: $size bytes in ${out##*/}, $((size - bytes)) more than the program wrote; last bytes: $(tail -c 16 "$out" | od -An -c | tr -s ' ')"
-		note "log_throughput: $kind → $dest: the output has $((size - bytes)) byte(s) more than the program wrote ($size for $bytes; the program's last line has no newline)."
+		if [[ -z ${EXTRA_NOTED[$kind $dest $((size - bytes))]:-} ]]; then
+			EXTRA_NOTED[$kind $dest $((size - bytes))]=1
+			note "log_throughput: $kind → $dest: the output has $((size - bytes)) byte(s) more than the program wrote ($size for $bytes)."
+		fi
 	fi
 	# The end: the later of the "exited" line and the output's last write.
 	end=$(
@@ -746,62 +765,69 @@ stdout_logfile_maxbytes=0" "$@"
 			sod "$(stat -c %.9Y "$out")"
 		} | awk -v t0="$(sod "$SUP_T0")" '{ t = $1; if (t < t0 - 43200) t += 86400; if (t > m) m = t } END { printf "%.9f\n", m - t0 }'
 	)
-	MBPS=$(calc "$bytes / 1000000 / $end" | xargs printf '%.0f')
-	CPU_GIB=$(calc "$(cpu_ticks "$SUP_PID") / $(getconf CLK_TCK) * 1073741824 / $bytes" | xargs printf '%.2f')
-	log "log_throughput: $kind -> $dest: $bytes bytes in $(printf '%.3f' "$end")s, $MBPS MB/s, supervisor CPU $CPU_GIB s/GiB"
+	MBPS=$(calc "$bytes / 1000000 / $end")
+	CPU_GIB=$(calc "$(cpu_ticks "$SUP_PID") / $(getconf CLK_TCK) * 1073741824 / $bytes")
+	log "log_throughput: $kind -> $dest: $bytes bytes in $(printf '%.3f' "$end")s, $(printf '%.0f' "$MBPS") MB/s, supervisor CPU $(printf '%.2f' "$CPU_GIB") s/GiB"
 	sup_stop
 	rm -f "$out"
 }
 
 bench_log_throughput() {
-	local t0 t1 cat_mbps
-	local -A FILE=() STDOUT=()
+	local r t0 t1 stat v
+	# Per variant: space-separated MB/s and CPU s/GiB of each run.
+	local -A MB=() CPU=() MED=() CELL=()
 	# yes's stderr is dropped: under supervisord, which leaves SIGPIPE
 	# ignored in its children, yes ends with "Broken pipe" on stderr.
 	printf '#!/bin/sh\n# gen.sh BYTES: BYTES of %d-byte lines on stdout.\nyes %s 2>/dev/null | head -c "$1"\n' \
 		"$LOG_LINE" "$(printf "%0$((LOG_LINE - 1))d" 0)" >"$TMP/gen.sh"
 
-	# Baseline: the same program straight into a file.
-	t0=$EPOCHREALTIME
-	/bin/sh "$TMP/gen.sh" "$LOG_BYTES" | cat >"$TMP/cat.out"
-	t1=$EPOCHREALTIME
-	[[ $(stat -c %s "$TMP/cat.out") == "$LOG_BYTES" ]] || die "log_throughput: cat wrote $(stat -c %s "$TMP/cat.out") bytes"
-	rm -f "$TMP/cat.out"
-	cat_mbps=$(calc "$LOG_BYTES / 1000000 / (${t1/,/.} - ${t0/,/.})" | xargs printf '%.0f')
-	log "log_throughput: cat: $cat_mbps MB/s"
+	for ((r = 1; r <= LOG_RUNS; r++)); do
+		# Baseline: the same program straight into a file. The shell around
+		# cat reads its own stat once cat is reaped: cutime+cstime are cat's.
+		t0=$EPOCHREALTIME
+		stat=$(/bin/sh "$TMP/gen.sh" "$LOG_BYTES" | sh -c 'cat >"$1" && cat /proc/$$/stat' sh "$TMP/cat.out")
+		t1=$EPOCHREALTIME
+		[[ $(stat -c %s "$TMP/cat.out") == "$LOG_BYTES" ]] ||
+			die "log_throughput: cat wrote $(stat -c %s "$TMP/cat.out") bytes, want $LOG_BYTES"
+		rm -f "$TMP/cat.out"
+		MBPS=$(calc "$LOG_BYTES / 1000000 / (${t1/,/.} - ${t0/,/.})")
+		CPU_GIB=$(awk -v hz="$(getconf CLK_TCK)" -v b="$LOG_BYTES" '{ sub(/.*\) /, ""); print ($14 + $15) / hz * 1073741824 / b }' <<<"$stat")
+		log "log_throughput: run $r: cat: $(printf '%.0f' "$MBPS") MB/s, cat CPU $(printf '%.2f' "$CPU_GIB") s/GiB"
+		MB[cat]+="$MBPS " CPU[cat]+="$CPU_GIB "
 
-	local -A FCELL=() SCELL=()
-	log_run vigil file "$LOG_BYTES"
-	FILE[vigil]=$MBPS
-	FCELL[vigil]="$MBPS (CPU $CPU_GIB s/GiB)"
-	log_run supervisord file "$LOG_BYTES_SUPERVISORD"
-	FILE[supervisord]=$MBPS
-	FCELL[supervisord]="$MBPS (CPU $CPU_GIB s/GiB)"
-	log_run vigil stdout "$LOG_BYTES" --log-prefix=false
-	STDOUT[vigil]=$MBPS
-	SCELL[vigil]="$MBPS (CPU $CPU_GIB s/GiB)"
-	log_run supervisord stdout "$LOG_BYTES_SUPERVISORD"
-	STDOUT[supervisord]=$MBPS
-	SCELL[supervisord]="$MBPS (CPU $CPU_GIB s/GiB)"
+		log_run vigil file "$LOG_BYTES"
+		MB[vigil_file]+="$MBPS " CPU[vigil_file]+="$CPU_GIB "
+		log_run supervisord file "$LOG_BYTES_SUPERVISORD"
+		MB[supervisord_file]+="$MBPS " CPU[supervisord_file]+="$CPU_GIB "
+		log_run vigil stdout "$LOG_BYTES" --log-prefix=false
+		MB[vigil_stdout]+="$MBPS " CPU[vigil_stdout]+="$CPU_GIB "
+		log_run supervisord stdout "$LOG_BYTES_SUPERVISORD"
+		MB[supervisord_stdout]+="$MBPS " CPU[supervisord_stdout]+="$CPU_GIB "
+	done
+	for v in "${!MB[@]}"; do
+		MED[$v]=$(tr ' ' '\n' <<<"${MB[$v]}" | grep . | median | xargs printf '%.0f')
+		CELL[$v]="${MED[$v]} (CPU $(tr ' ' '\n' <<<"${CPU[$v]}" | grep . | median | xargs printf '%.2f') s/GiB)"
+	done
 
-	row "Log throughput, program → \`stdout_logfile=FILE\` (MB/s)" \
-		"${FCELL[vigil]}" "${FCELL[supervisord]}" "$cat_mbps (program \| \`cat > FILE\`)" \
-		"$(ratio "${FILE[vigil]}" "${FILE[supervisord]}")" \
+	row "Log throughput, program → \`stdout_logfile=FILE\` (MB/s, median of $LOG_RUNS)" \
+		"${CELL[vigil_file]}" "${CELL[supervisord_file]}" "${CELL[cat]}: program \| \`cat > FILE\`" \
+		"$(ratio "${MED[vigil_file]}" "${MED[supervisord_file]}")" \
 		"vigil ≥ ${LOG_CAT_TARGET_RATIO}× baseline" \
-		"$(verdict "${FILE[vigil]} >= $LOG_CAT_TARGET_RATIO * $cat_mbps")"
-	row "Log throughput, vigil → FILE vs supervisord → \`/dev/stdout\` (MB/s)" \
-		"${FILE[vigil]} (FILE)" "${STDOUT[supervisord]} (\`/dev/stdout\`)" "–" \
-		"$(ratio "${FILE[vigil]}" "${STDOUT[supervisord]}")" \
+		"$(verdict "${MED[vigil_file]} >= $LOG_CAT_TARGET_RATIO * ${MED[cat]}")"
+	row "Log throughput, vigil → FILE vs supervisord → \`/dev/stdout\` (MB/s, median of $LOG_RUNS)" \
+		"${MED[vigil_file]} (FILE)" "${MED[supervisord_stdout]} (\`/dev/stdout\`)" "–" \
+		"$(ratio "${MED[vigil_file]}" "${MED[supervisord_stdout]}")" \
 		"≥ ${LOG_STDOUT_TARGET_RATIO}× supervisord" \
-		"$(verdict "${FILE[vigil]} >= $LOG_STDOUT_TARGET_RATIO * ${STDOUT[supervisord]}")"
-	row "Log throughput, program → \`/dev/stdout\`, supervisor's stdout a file (MB/s)" \
-		"${SCELL[vigil]}, \`--log-prefix=false\`" "${SCELL[supervisord]}" "–" \
-		"$(ratio "${STDOUT[vigil]}" "${STDOUT[supervisord]}")" "–" "–"
-	local what="$(calc "$LOG_BYTES / 1048576") MiB"
+		"$(verdict "${MED[vigil_file]} >= $LOG_STDOUT_TARGET_RATIO * ${MED[supervisord_stdout]}")"
+	row "Log throughput, program → \`/dev/stdout\`, the supervisor's stdout a file (MB/s, median of $LOG_RUNS)" \
+		"${CELL[vigil_stdout]}, \`--log-prefix=false\`" "${CELL[supervisord_stdout]}" "–" \
+		"$(ratio "${MED[vigil_stdout]}" "${MED[supervisord_stdout]}")" "–" "–"
+	local what
+	what="$(calc "$LOG_BYTES / 1048576") MiB"
 	if [[ $LOG_BYTES_SUPERVISORD != "$LOG_BYTES" ]]; then
 		what+=" ($(calc "$LOG_BYTES_SUPERVISORD / 1048576") MiB through supervisord: throughput is a rate)"
 	fi
-	note "log_throughput: one program writes $what of $LOG_LINE-byte lines (\`yes | head -c\`), stdout_logfile_maxbytes=0; wall time from the start to the later of the \"exited\" log line and the output file's last write. CPU: the supervisor's own utime+stime over the run, per GiB."
+	note "log_throughput: one program writes $what of $LOG_LINE-byte lines (\`yes | head -c\`; the last line has no newline), stdout_logfile_maxbytes=0. Time: from the start to the later of the \"exited\" log line and the output file's last write. CPU: the supervisor's own utime+stime over the run (cat's, for the baseline), per GiB."
 }
 
 bench_idle_cpu() {
@@ -812,7 +838,7 @@ bench_idle_cpu() {
 		sup_idle "$kind" "$n"
 		t0=$(cpu_ticks "$SUP_PID")
 		ns0=$(cpu_ns "$SUP_PID")
-		sleep "$IDLE_CPU_SECONDS"
+		nap "$IDLE_CPU_SECONDS"
 		alive "$SUP_PID" || die "idle_cpu: $kind exited"
 		t1=$(cpu_ticks "$SUP_PID")
 		ns1=$(cpu_ns "$SUP_PID")
@@ -871,6 +897,7 @@ done
 # Prerequisites, all checked before anything runs.
 need go "golang-go (Go >= the version in go.mod)"
 need awk mawk
+need file file
 if [[ -n ${TABLES[init]:-} ]]; then
 	need tini-static tini
 	need tini tini
