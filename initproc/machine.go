@@ -94,10 +94,22 @@ func (m *machine) start(now time.Time) ([]action, error) {
 func (m *machine) spawned(now time.Time) []action {
 	m.started = now
 	m.spawnErr, m.spawnCode = "", 0
-	if m.cfg.StartSecs <= 0 {
+	switch {
+	case m.cfg.Ready != config.ReadyStartsecs:
+		return nil // RUNNING comes with the health check or READY=1
+	case m.cfg.StartSecs <= 0:
 		return m.promote()
 	}
 	return []action{m.timer(timerStartSecs, m.cfg.StartSecs)}
+}
+
+// markReady reports that a program with ready=healthcheck or ready=notify
+// said it is ready: it becomes RUNNING.
+func (m *machine) markReady() []action {
+	if m.state != Starting {
+		return nil
+	}
+	return m.promote()
 }
 
 // spawnFailed reports that no process could be started; like supervisord,

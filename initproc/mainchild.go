@@ -1,6 +1,10 @@
 package initproc
 
-import "errors"
+import (
+	"errors"
+	"strings"
+	"time"
+)
 
 // mainChild is the command given after the flags, run alongside the
 // programs: when it exits, init stops the programs and exits with its
@@ -38,4 +42,48 @@ func (s *Supervisor) onMainExit(e Exit) {
 	s.log.Debug("main command exited", "status", e.String())
 	s.beginShutdown(code, 0)
 	s.code = code
+}
+
+type waitReadyEvent struct{}
+
+// startMainWhenReady starts the main command, at once or, with
+// --wait-ready, once every wanted program is ready (s6-overlay's
+// S6_CMD_WAIT_FOR_SERVICES).
+func (s *Supervisor) startMainWhenReady() {
+	if len(s.opts.Command) == 0 || s.main != nil || s.stop != nil {
+		return
+	}
+	if !s.opts.WaitReady || s.allReady() {
+		if s.waitReady != nil {
+			s.waitReady.Stop()
+		}
+		s.startMain()
+		return
+	}
+	if s.waitReady == nil && s.opts.WaitReadyTimeout > 0 {
+		s.waitReady = time.AfterFunc(s.opts.WaitReadyTimeout, func() { s.events <- waitReadyEvent{} })
+	}
+}
+
+// onWaitReadyTimeout gives up on a main command whose programs never got
+// ready: the container fails, as under s6-overlay.
+func (s *Supervisor) onWaitReadyTimeout() {
+	if s.main != nil || s.stop != nil {
+		return
+	}
+	s.log.Error("programs not ready in time; not starting the main command", "timeout", s.opts.WaitReadyTimeout, "not_ready", strings.Join(s.notReady(), "; "))
+	s.beginShutdown(1, 0)
+}
+
+func (s *Supervisor) allReady() bool { return len(s.notReady()) == 0 }
+
+// notReady lists the wanted programs that are not ready, with the reason.
+func (s *Supervisor) notReady() []string {
+	var out []string
+	for _, p := range s.programs {
+		if ok, why := p.readiness(); p.wanted && !ok {
+			out = append(out, p.cfg.Name+": "+why)
+		}
+	}
+	return out
 }

@@ -39,6 +39,52 @@ type program struct {
 	errRing        *Ring
 	files          []*RotatingFile
 	logged         State // the last state logged
+
+	deps         []*program // depends_on, resolved
+	wanted       bool       // should be running: started, and not stopped since
+	waiting      bool       // wanted, but held back until its dependencies are ready
+	restarts     uint64     // spawns after the first
+	spawns       uint64
+	health       HealthState
+	healthOut    string
+	notifyStatus string
+	notify       notifyHandle
+	runStop      chan struct{} // closed when the current run ends: stops its checks
+	restartAfter bool          // stopped to be restarted (unhealthy, watchdog)
+	watchdogGen  uint64        // bumped by every WATCHDOG=1; older timers are stale
+}
+
+// readiness says whether the program counts as ready, and if not, why.
+func (p *program) readiness() (bool, string) {
+	switch {
+	case p.waiting:
+		return false, p.waitReason()
+	case p.m.state != Running:
+		return false, "state " + p.m.state.String()
+	case p.cfg.Health != nil && p.health != HealthHealthy:
+		return false, "health check " + p.health.String()
+	}
+	return true, ""
+}
+
+// waitReason names the first dependency that is not ready yet.
+func (p *program) waitReason() string {
+	for _, d := range p.deps {
+		if ok, _ := d.readiness(); !ok {
+			return "waiting for " + d.cfg.Name + " (" + d.m.state.String() + ")"
+		}
+	}
+	return "waiting for its dependencies"
+}
+
+// depsReady reports whether every dependency is ready.
+func (p *program) depsReady() bool {
+	for _, d := range p.deps {
+		if ok, _ := d.readiness(); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Supervisor) newProgram(pc *config.Process, width int) (*program, error) {
@@ -144,8 +190,12 @@ func (s *Supervisor) spawn(p *program) {
 		return
 	}
 	p.pid = pid
+	if p.spawns++; p.spawns > 1 {
+		p.restarts++
+	}
 	s.log.Info("spawned", "program", p.cfg.Name, "pid", pid)
 	s.watch(p, pid, exited, outR, errR)
+	s.startRun(p, spec.Env)
 	s.apply(p, p.m.spawned(now))
 }
 
@@ -247,6 +297,12 @@ func (s *Supervisor) spec(p *program) (Spec, error) {
 		"SUPERVISOR_GROUP_NAME="+p.cfg.Group)
 	if s.opts.ServerURL != "" {
 		env = append(env, "SUPERVISOR_SERVER_URL="+s.opts.ServerURL)
+	}
+	if p.notify != nil {
+		env = append(env, "NOTIFY_SOCKET="+p.notify.path)
+		if p.cfg.WatchdogTimeout > 0 {
+			env = append(env, fmt.Sprintf("WATCHDOG_USEC=%d", p.cfg.WatchdogTimeout.Microseconds()))
+		}
 	}
 	spec := Spec{Argv: p.cfg.Command, Env: env, Dir: p.cfg.Directory, Pgroup: true}
 	if p.cfg.User != "" {

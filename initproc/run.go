@@ -43,6 +43,12 @@ type Options struct {
 	// 0 means no bound (the main command then gets as long as it takes,
 	// as under tini).
 	ShutdownTimeout time.Duration
+	// WaitReady starts the main command only once every program is ready,
+	// giving up (init exits 1) after WaitReadyTimeout unless that is 0.
+	WaitReady        bool
+	WaitReadyTimeout time.Duration
+	// RuntimeDir holds init's sockets (the programs' NOTIFY_SOCKETs).
+	RuntimeDir string
 }
 
 // Run is init with a main command and no programs, as tini and dumb-init

@@ -1,7 +1,7 @@
 package initproc
 
 import (
-	"os"
+	"slices"
 	"syscall"
 	"time"
 )
@@ -39,37 +39,46 @@ func (s *Supervisor) beginShutdown(code int, sig syscall.Signal) {
 }
 
 // advanceShutdown stops the next priority level once the one before it is
+// down. A program is only stopped once every program that depends on it is
 // down. It runs after every event, so a program's exit moves it on.
 func (s *Supervisor) advanceShutdown() {
 	if s.stop == nil || s.stop.done || (s.main != nil && !s.main.exited) {
 		return
 	}
-	level, any := 0, false
+	level, any, up := 0, false, false
 	for _, p := range s.programs {
-		if !p.m.state.Down() && (!any || p.cfg.Priority > level) {
+		p.waiting = false
+		if p.m.state.Down() {
+			continue
+		}
+		up = true
+		if s.dependantsDown(p) && (!any || p.cfg.Priority > level) {
 			level, any = p.cfg.Priority, true
 		}
 	}
-	if !any {
+	if !up {
 		s.stop.done = true
 		return
 	}
+	stopped := false
 	for _, p := range s.programs {
-		if p.cfg.Priority == level {
+		if any && p.cfg.Priority == level && s.dependantsDown(p) {
 			if acts, err := p.m.stop(); err == nil {
 				s.apply(p, acts)
+				stopped = true
 			}
 		}
 	}
-	// A level may be down at once (programs in BACKOFF stop instantly).
-	if s.levelDown(level) {
+	// Programs in BACKOFF stop at once: the next level may be due now.
+	if stopped {
 		s.advanceShutdown()
 	}
 }
 
-func (s *Supervisor) levelDown(level int) bool {
-	for _, p := range s.programs {
-		if p.cfg.Priority == level && !p.m.state.Down() {
+// dependantsDown reports whether every program that depends on p is down.
+func (s *Supervisor) dependantsDown(p *program) bool {
+	for _, q := range s.programs {
+		if !q.m.state.Down() && slices.Contains(q.deps, p) {
 			return false
 		}
 	}
@@ -117,6 +126,7 @@ func (s *Supervisor) onSignal(sig syscall.Signal) {
 		return
 	case s.main != nil && !s.main.exited:
 		forward(s.log, s.opts.Forwarding, s.main.pid, sig)
+		s.forwarded++
 	case sig == syscall.SIGUSR2:
 		s.reopenLogs()
 	case !shutdownSig:
@@ -152,5 +162,4 @@ func (s *Supervisor) flush() {
 			f.Close()
 		}
 	}
-	os.Stdout.Sync()
 }

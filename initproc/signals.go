@@ -39,7 +39,10 @@ func Catch() <-chan os.Signal {
 
 // common are the signals caught before the first child starts.
 var common = []os.Signal{syscall.SIGCHLD, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP,
-	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
+	syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH,
+	// Caught before anything is written, so that a closed stdout or stderr
+	// makes writes fail instead of killing init.
+	syscall.SIGPIPE}
 
 func catchable() []os.Signal {
 	var sigs []os.Signal

@@ -31,6 +31,11 @@ type Supervisor struct {
 	main *mainChild // nil without a main command
 	stop *shutdown  // nil until shutdown begins
 	code int        // what init exits with
+
+	started        time.Time
+	criticalFailed string
+	forwarded      uint64
+	waitReady      *time.Timer // --wait-ready: the main command waits
 }
 
 // event is anything the loop reacts to.
@@ -79,6 +84,11 @@ func NewSupervisor(cfg *config.Config, opts Options) (*Supervisor, error) {
 		s.programs = append(s.programs, p)
 		s.byName[pc.Name] = p
 	}
+	for _, p := range s.programs {
+		for _, d := range cfg.DependsOn(p.cfg) {
+			p.deps = append(p.deps, s.byName[d.Name])
+		}
+	}
 	return s, nil
 }
 
@@ -91,16 +101,20 @@ func (s *Supervisor) Run() int {
 	defer close(stopReaper)
 	Go(s.log, "reaper", func() { s.reaper.Run(stopReaper) })
 	BecomeSubreaper(s.log)
+	s.started = time.Now()
+	if err := s.openNotifySockets(); err != nil {
+		s.log.Error(err.Error())
+		return 1
+	}
+	defer s.closeNotifySockets()
 
 	for _, p := range s.programs {
 		if p.cfg.AutoStart {
-			s.startProgram(p)
+			s.want(p)
 		}
 	}
-	if len(s.opts.Command) > 0 {
-		s.startMain()
-	}
-	for s.advanceShutdown(); !s.finished(); s.advanceShutdown() {
+	s.startMainWhenReady()
+	for s.afterEvent(); !s.finished(); s.afterEvent() {
 		Guard(s.log, "supervisor", s.step)
 	}
 	EndAll(s.reaper, s.log, s.grace(), s.sigs, s.onSignalAfterEnd)
@@ -130,6 +144,14 @@ func (s *Supervisor) handle(ev event) {
 		ev.fn()
 	case deadlineEvent:
 		s.onDeadline()
+	case waitReadyEvent:
+		s.onWaitReadyTimeout()
+	case healthEvent:
+		s.onHealth(ev)
+	case notifyEvent:
+		s.onNotify(ev)
+	case watchdogEvent:
+		s.onWatchdog(ev)
 	case giveUpEvent:
 		if s.stop != nil {
 			s.stop.done = true
@@ -142,10 +164,15 @@ func (s *Supervisor) onExit(p *program, e Exit) {
 		return // a previous run's exit, reported late
 	}
 	p.pid = 0
+	p.endRun()
 	before := p.m.state
 	acts := p.m.exited(e)
 	s.logExit(p, before, e)
 	s.apply(p, acts)
+	if p.m.state == Stopped && p.restartAfter && s.stop == nil {
+		p.restartAfter = false
+		s.startProgram(p)
+	}
 }
 
 // apply carries out a machine's decisions.
@@ -177,7 +204,22 @@ func (s *Supervisor) Call(fn func()) {
 	<-done
 }
 
+// want marks p as wanted and starts it, or holds it back until its
+// dependencies are ready.
+func (s *Supervisor) want(p *program) error {
+	if p.m.state.Alive() || p.m.state == Stopping {
+		return errAlreadyStarted
+	}
+	p.wanted = true
+	if !p.depsReady() {
+		p.waiting = true
+		return nil
+	}
+	return s.startProgram(p)
+}
+
 func (s *Supervisor) startProgram(p *program) error {
+	p.waiting = false
 	acts, err := p.m.start(time.Now())
 	if err != nil {
 		return err
@@ -186,12 +228,27 @@ func (s *Supervisor) startProgram(p *program) error {
 	return nil
 }
 
+// afterEvent is what follows every event: programs whose dependencies
+// became ready start, a waiting main command starts, shutdown moves on.
+func (s *Supervisor) afterEvent() {
+	if s.stop == nil {
+		for _, p := range s.programs {
+			if p.waiting && p.depsReady() {
+				s.startProgram(p)
+			}
+		}
+		s.startMainWhenReady()
+	}
+	s.advanceShutdown()
+}
+
 // onEnded handles a program that stopped for good: a critical one ends the
 // container with its status.
 func (s *Supervisor) onEnded(p *program) {
 	if !p.cfg.Critical || s.stop != nil {
 		return
 	}
+	s.criticalFailed = p.cfg.Name
 	s.log.Warn("critical program ended; shutting down", "program", p.cfg.Name, "state", p.m.state.String(), "code", p.m.code())
 	s.beginShutdown(p.m.code(), 0)
 }

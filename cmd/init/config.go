@@ -28,6 +28,9 @@ func loadConfig(f *runFlags, haveCommand bool, log *slog.Logger) (*config.Config
 	if path == "" && !haveCommand {
 		path = findConfig()
 	}
+	if path == "" && !hasEnvPrograms(env) {
+		return nil, envList(env), nil // a plain init: nothing to parse
+	}
 	host, _ := os.Hostname()
 	cfg, warns, err := config.Load(path, config.LoadOptions{Env: env, Hostname: host})
 	for _, w := range warns {
@@ -90,4 +93,13 @@ func configError(err error) error {
 		lines[i] = e.Error()
 	}
 	return &exitError{code: exitUsage, msg: strings.Join(lines, "\nvigil: ")}
+}
+
+func hasEnvPrograms(env map[string]string) bool {
+	for k := range env {
+		if strings.HasPrefix(k, config.EnvProgramPrefix) {
+			return true
+		}
+	}
+	return false
 }

@@ -34,11 +34,10 @@ func newConfigCheckCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			n := len(cfg.Processes())
-			if n == 0 {
+			if cfg == nil || len(cfg.Processes()) == 0 {
 				return &exitError{code: exitUsage, msg: "no programs: give -c FILE, set VIGIL_CONFIG or define VIGIL_PROGRAM_<name>"}
 			}
-			fmt.Fprintf(c.OutOrStdout(), "config OK: %d processes in %d groups\n", n, len(cfg.Groups))
+			fmt.Fprintf(c.OutOrStdout(), "config OK: %d processes in %d groups\n", len(cfg.Processes()), len(cfg.Groups))
 			return nil
 		},
 	}

@@ -17,6 +17,10 @@ import (
 
 // runFlags are the flags of init itself (the root command).
 type runFlags struct {
+	http      string
+	socket    string
+	runtime   string
+	waitReady string
 	config    string
 	envFiles  []string
 	prefix    bool
@@ -48,6 +52,11 @@ variable: --grace is VIGIL_GRACE, --log-format is VIGIL_LOG_FORMAT, and so on.`,
 	cmd.Flags().SetInterspersed(false)
 	fl := cmd.Flags()
 	fl.StringVarP(&f.config, "config", "c", "", "supervisord-style config file with the programs to run (default: searched for when no COMMAND is given)")
+	fl.StringVar(&f.http, "http", "", "also serve /livez, /readyz and /metrics on this TCP address, e.g. :9001 (default: [inet_http_server] port)")
+	fl.StringVar(&f.socket, "socket", "", "the control socket (default: [unix_http_server] file, else /run/vigil.sock, else in the runtime directory)")
+	fl.StringVar(&f.runtime, "runtime-dir", "", "where init keeps its sockets (default /run/vigil, else vigil-UID in the temporary directory)")
+	fl.StringVar(&f.waitReady, "wait-ready", "", "start COMMAND only once every program is ready; with a duration, give up (exit 1) after it")
+	fl.Lookup("wait-ready").NoOptDefVal = "0"
 	fl.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a .env file (repeatable)")
 	fl.BoolVar(&f.prefix, "log-prefix", true, "prefix each line programs print with the program's name")
 	fl.DurationVar(&f.shutdown, "shutdown-timeout", 9*time.Second, "with programs: the most a shutdown may take, from the signal to exit; everything left is then killed")
@@ -95,11 +104,38 @@ func runInit(c *cobra.Command, f *runFlags, args []string) error {
 		opts.ShutdownTimeout = 0
 		return &exitError{code: initproc.Run(opts)}
 	}
+	if opts.WaitReady, opts.WaitReadyTimeout, err = parseWaitReady(f.waitReady); err != nil {
+		return err
+	}
+	opts.RuntimeDir = f.runtime
+	if opts.RuntimeDir == "" {
+		opts.RuntimeDir = runtimeDir()
+	}
 	s, err := initproc.NewSupervisor(cfg, opts)
 	if err != nil {
 		return &exitError{code: exitUsage, msg: err.Error()}
 	}
+	closeControl, err := serveControl(s, cfg, f, log)
+	if err != nil {
+		return &exitError{code: exitUsage, msg: err.Error()}
+	}
+	defer closeControl()
 	return &exitError{code: s.Run()}
+}
+
+// parseWaitReady reads --wait-ready: empty is off, 0 waits forever.
+func parseWaitReady(v string) (bool, time.Duration, error) {
+	if v == "" {
+		return false, 0, nil
+	}
+	if v == "0" {
+		return true, 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return false, 0, usageErrorf("--wait-ready %q: want a duration like 30s, or no value to wait forever", v)
+	}
+	return true, d, nil
 }
 
 // lookupEnv is os.LookupEnv; a variable so tests can read another environment.

@@ -6,6 +6,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -42,6 +43,8 @@ func main() {
 	case "lines":
 		n, _ := strconv.Atoi(args[1])
 		lines(args[0], n, len(args) > 2 && args[2] == "kill")
+	case "notify":
+		notify(args[0])
 	case "orphans":
 		n, _ := strconv.Atoi(args[0])
 		orphans(n)
@@ -245,5 +248,27 @@ func lines(id string, n int, kill bool) {
 	w.Flush()
 	if kill {
 		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	}
+}
+
+// notify waits until file exists, then tells NOTIFY_SOCKET it is ready, the
+// way sd_notify does, and sleeps.
+func notify(file string) {
+	for {
+		if _, err := os.Stat(file); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	addr := &net.UnixAddr{Name: os.Getenv("NOTIFY_SOCKET"), Net: "unixgram"}
+	c, err := net.DialUnix("unixgram", nil, addr)
+	if err != nil {
+		fail(err.Error())
+	}
+	c.Write([]byte("READY=1\nSTATUS=serving\n"))
+	c.Close()
+	fmt.Println("notified")
+	for {
+		time.Sleep(time.Hour)
 	}
 }

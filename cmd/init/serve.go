@@ -1,0 +1,101 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/vigil-sh/vigil/config"
+	"github.com/vigil-sh/vigil/control"
+	"github.com/vigil-sh/vigil/initproc"
+)
+
+// runtimeDir is where init keeps its sockets: /run/vigil when /run is
+// writable (root, a normal container), else a directory of the user's in
+// the temporary directory (non-root, read-only root with a tmpfs on /tmp).
+func runtimeDir() string {
+	if unix.Access("/run", unix.W_OK) == nil {
+		return "/run/vigil"
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("vigil-%d", os.Getuid()))
+}
+
+// socketPath is the control socket: --socket or VIGIL_SOCKET, else
+// [unix_http_server] file, else /run/vigil.sock when /run is writable, else
+// one in the runtime directory.
+func socketPath(flag string, cfg *config.Config) string {
+	switch {
+	case flag != "":
+		return flag
+	case cfg != nil && cfg.Unix != nil && cfg.Unix.File != "":
+		return cfg.Unix.File
+	case unix.Access("/run", unix.W_OK) == nil:
+		return "/run/vigil.sock"
+	}
+	return filepath.Join(runtimeDir(), "vigil.sock")
+}
+
+// httpAddr is --http or VIGIL_HTTP, else [inet_http_server] port.
+func httpAddr(flag string, cfg *config.Config) string {
+	if flag != "" || cfg == nil || cfg.Inet == nil {
+		return flag
+	}
+	port := cfg.Inet.Port
+	if strings.HasPrefix(port, "*:") {
+		port = port[1:]
+	} else if !strings.Contains(port, ":") {
+		port = ":" + port
+	}
+	return port
+}
+
+// serveControl serves the probes and metrics on the control socket and,
+// when asked, on TCP. It returns a function that closes the listeners.
+func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *slog.Logger) (func(), error) {
+	h := control.NewHandler(s, control.Options{Version: versionString()})
+	mode := os.FileMode(0o700)
+	if cfg.Unix != nil && cfg.Unix.Chmod != 0 {
+		mode = os.FileMode(cfg.Unix.Chmod)
+	}
+	path := socketPath(f.socket, cfg)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("control socket %s: %w (give --socket a writable path, or mount a tmpfs on /run)", path, err)
+	}
+	var listeners []net.Listener
+	ln, err := control.ListenUnix(path, mode)
+	if err != nil {
+		return nil, err
+	}
+	listeners = append(listeners, ln)
+	if addr := httpAddr(f.http, cfg); addr != "" {
+		tcp, err := net.Listen("tcp", addr)
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("--http %s: %w", addr, err)
+		}
+		listeners = append(listeners, tcp)
+	}
+	var servers []*http.Server
+	for _, l := range listeners {
+		srv := control.NewServer(h)
+		servers = append(servers, srv)
+		initproc.Go(log, "http", func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("control server stopped", "addr", l.Addr().String(), "err", err)
+			}
+		})
+	}
+	return func() {
+		for _, srv := range servers {
+			srv.Close()
+		}
+		os.Remove(path)
+	}, nil
+}

@@ -1,0 +1,38 @@
+// Package control serves what an orchestrator asks of init: liveness,
+// readiness and Prometheus metrics, over HTTP on the control socket (and on
+// TCP when asked). Every endpoint is read-only and needs no credentials, so
+// that probes and scrapers work without configuration.
+//
+// Endpoints (GET and HEAD only):
+//
+//	/livez, /healthz     200 when init's supervisor loop answers a snapshot in time
+//	/readyz[?verbose]    200 when every wanted program is ready, Kubernetes' format
+//	/readyz/<program>    200 when that program is ready ("name" or "group:name")
+//	/metrics             Prometheus text exposition
+//
+// Metrics, besides the go_* and process_* ones:
+//
+//	vigil_up                                         1 when init's loop answered this scrape, else 0 (and no other vigil_ metric but build info)
+//	vigil_build_info{version,goversion}              always 1
+//	vigil_start_time_seconds                         when init started, unix time
+//	vigil_shutting_down                              1 once init is shutting down
+//	vigil_zombies_reaped_total                       orphans reaped that were not init's own children (counter)
+//	vigil_signals_forwarded_total                    signals init passed on to its children (counter)
+//	vigil_program_state{program,group,state}         1 for the current state, 0 for the others (STOPPED, STARTING, RUNNING, BACKOFF, STOPPING, EXITED, FATAL, UNKNOWN)
+//	vigil_program_up{program,group}                  1 when RUNNING
+//	vigil_program_ready{program,group}               1 when the program counts as ready for /readyz
+//	vigil_program_restarts_total{program,group}      spawns after the first (counter)
+//	vigil_program_last_exit_code{program,group}      of the last run, 128+N for signal N; absent before the first exit
+//	vigil_program_start_time_seconds{program,group}  start of the current or last run, unix time; absent before the first
+//	vigil_program_health_status{program,group,status} 1 for the current health (none, starting, healthy, unhealthy), 0 for the others
+//
+// The one-hot state and health metrics follow kube-state-metrics' phase
+// metrics, so that alerts can match a state without knowing its code.
+//
+// The metrics use github.com/prometheus/client_golang, although it makes
+// a static binary about 2.4 MB bigger where github.com/VictoriaMetrics/metrics
+// costs about 0.5 MB: the difference is below the 3 MB at which a lighter
+// library would be worth giving up the reference implementation, its Go
+// runtime and process collectors (the names every dashboard expects) and
+// the content negotiation Prometheus relies on.
+package control

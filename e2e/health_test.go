@@ -1,0 +1,176 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// probeClient talks HTTP over init's control socket.
+func probeClient(sock string) *http.Client {
+	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+		}}}
+}
+
+// get returns the status code and body of a GET over the socket, or 0 when
+// the socket does not answer (yet).
+func get(c *http.Client, path string) (int, string) {
+	resp, err := c.Get("http://vigil" + path)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func waitStatus(t *testing.T, in *instance, c *http.Client, path string, code int) string {
+	t.Helper()
+	var body string
+	in.waitFor(fmt.Sprintf("%s to answer %d", path, code), 20*time.Second, func() bool {
+		var got int
+		got, body = get(c, path)
+		return got == code
+	})
+	return body
+}
+
+func TestReadinessFollowsPrograms(t *testing.T) {
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "vigil.sock")
+	healthy := filepath.Join(dir, "healthy")
+	ready := filepath.Join(dir, "ready")
+	conf := writeConfig(t, fmt.Sprintf(`
+[program:web]
+command=sleep 1000
+startsecs=1
+healthcheck_command=test -e %s
+healthcheck_interval=100ms
+healthcheck_timeout=1s
+healthcheck_retries=1
+[program:notifier]
+command=@PROG@ notify %s
+ready=notify
+[program:after]
+command=sh -c 'echo after started; exec sleep 1000'
+depends_on=notifier
+`, healthy, ready))
+	in := start(t, run{pid1: true, args: []string{"--socket", sock, "--runtime-dir", dir, "-c", conf}})
+	c := probeClient(sock)
+	waitStatus(t, in, c, "/livez", 200)
+	waitStatus(t, in, c, "/healthz", 200)
+	body := waitStatus(t, in, c, "/readyz", 503)
+	if !strings.Contains(body, "[-]web not ready") {
+		t.Fatalf("readyz body does not name web:\n%s", body)
+	}
+	os.WriteFile(healthy, nil, 0o644)
+	body = waitStatus(t, in, c, "/readyz/web", 200)
+	if code, body := get(c, "/readyz?verbose"); code != 503 || !strings.Contains(body, "[-]notifier") || !strings.Contains(body, "[-]after not ready: waiting for notifier") {
+		t.Fatalf("notifier ready before it said so, or after not waiting: %d\n%s", code, body)
+	}
+	if strings.Contains(in.out.String(), "after started") {
+		t.Fatal("a dependant started before its dependency was ready")
+	}
+	os.WriteFile(ready, nil, 0o644)
+	waitStatus(t, in, c, "/readyz", 200)
+	in.waitOutput("after started")
+	// Unhealthy again: not ready, but still live.
+	os.Remove(healthy)
+	body = waitStatus(t, in, c, "/readyz", 503)
+	if !strings.Contains(body, "health check unhealthy") {
+		t.Fatalf("readyz does not say why:\n%s", body)
+	}
+	waitStatus(t, in, c, "/livez", 200)
+	in.signal(syscall.SIGTERM)
+	in.wait(20 * time.Second)
+}
+
+func TestMetricsParseAndMove(t *testing.T) {
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "vigil.sock")
+	conf := writeConfig(t, `
+[program:crashy]
+command=sh -c 'sleep 0.3; exit 3'
+startsecs=0
+autorestart=true
+[program:steady]
+command=sleep 1000
+`)
+	in := start(t, run{pid1: true, args: []string{"--socket", sock, "-c", conf}})
+	c := probeClient(sock)
+	waitStatus(t, in, c, "/livez", 200)
+	var restarts float64
+	in.waitFor("crashy to restart twice", 20*time.Second, func() bool {
+		code, body := get(c, "/metrics")
+		if code != 200 {
+			return false
+		}
+		p := expfmt.NewTextParser(model.UTF8Validation)
+		fams, err := p.TextToMetricFamilies(strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("metrics do not parse: %v", err)
+		}
+		for _, m := range fams["vigil_program_restarts_total"].GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "program" && l.GetValue() == "crashy" {
+					restarts = m.GetCounter().GetValue()
+				}
+			}
+		}
+		up := fams["vigil_program_up"]
+		return restarts >= 2 && up != nil && len(up.GetMetric()) == 2 &&
+			strings.Contains(body, `vigil_program_state{group="steady",program="steady",state="RUNNING"} 1`)
+	})
+	_, body := get(c, "/metrics")
+	for _, want := range []string{`vigil_program_last_exit_code{group="crashy",program="crashy"} 3`,
+		`vigil_program_state{group="steady",program="steady",state="RUNNING"} 1`, "vigil_build_info", "go_goroutines"} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	in.signal(syscall.SIGTERM)
+	in.wait(20 * time.Second)
+}
+
+func TestWaitReady(t *testing.T) {
+	dir := t.TempDir()
+	ready := filepath.Join(dir, "ready")
+	conf := writeConfig(t, fmt.Sprintf(`
+[program:db]
+command=@PROG@ notify %s
+ready=notify
+`, ready))
+	sock := filepath.Join(dir, "s")
+	in := start(t, run{pid1: true, args: []string{"-v", "--runtime-dir", dir, "--socket", sock, "--wait-ready", "-c", conf, "--", "sh", "-c", "echo main started; exit 4"}})
+	// Once the loop answers, startup is over: without --wait-ready the
+	// main command would have been started by then.
+	waitStatus(t, in, probeClient(sock), "/readyz", 503)
+	if strings.Contains(in.out.String(), "started main command") {
+		t.Fatal("the main command started before the programs were ready")
+	}
+	os.WriteFile(ready, nil, 0o644)
+	if code := in.wait(20 * time.Second); code != 4 || !strings.Contains(in.out.String(), "main started") {
+		t.Fatalf("exit %d\n%s", code, in.out)
+	}
+	never := start(t, run{pid1: true, args: []string{"--runtime-dir", dir, "--socket", filepath.Join(dir, "s2"), "--wait-ready=500ms", "-c", writeConfig(t, `
+[program:db]
+command=sleep 1000
+ready=notify
+`), "--", "echo", "main started"}})
+	if code := never.wait(20 * time.Second); code != 1 || strings.Contains(never.out.String(), "main started") || !strings.Contains(never.out.String(), "programs not ready in time") {
+		t.Fatalf("exit %d\n%s", code, never.out)
+	}
+}
