@@ -174,3 +174,59 @@ ready=notify
 		t.Fatalf("exit %d\n%s", code, never.out)
 	}
 }
+
+func TestFatalProgramIsNotReady(t *testing.T) {
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "vigil.sock")
+	conf := writeConfig(t, `
+[program:broken]
+command=sh -c 'exit 1'
+startretries=0
+[program:fine]
+command=sleep 1000
+startsecs=0
+`)
+	in := start(t, run{pid1: true, args: []string{"--socket", sock, "-c", conf}})
+	c := probeClient(sock)
+	in.waitFor("broken to be FATAL in /readyz", 20*time.Second, func() bool {
+		code, body := get(c, "/readyz")
+		return code == 503 && strings.Contains(body, "[-]broken not ready: state FATAL")
+	})
+	if code, _ := get(c, "/readyz/fine"); code != 200 {
+		t.Fatalf("/readyz/fine: %d", code)
+	}
+	if code, body := get(c, "/readyz/nosuch"); code != 404 {
+		t.Fatalf("/readyz/nosuch: %d %s", code, body)
+	}
+	in.signal(syscall.SIGTERM)
+	in.wait(20 * time.Second)
+}
+
+// A program stops before the programs it depends on, whatever their
+// priorities say.
+func TestDependantsStopFirst(t *testing.T) {
+	trap := `sh -c 'trap "echo %[1]s stopping; exit 0" TERM; echo %[1]s up; sleep 1000 & wait'`
+	conf := writeConfig(t, fmt.Sprintf(`
+[program:db]
+command=%s
+priority=900
+startsecs=0
+[program:app]
+command=%s
+priority=1
+startsecs=0
+depends_on=db
+`, fmt.Sprintf(trap, "db"), fmt.Sprintf(trap, "app")))
+	in := start(t, run{pid1: true, args: []string{"-c", conf}})
+	in.waitOutput("app up\n")
+	out := in.out.String()
+	if strings.Index(out, "db up") > strings.Index(out, "app up") {
+		t.Fatalf("app started before db:\n%s", out)
+	}
+	in.signal(syscall.SIGTERM)
+	in.wait(20 * time.Second)
+	out = in.out.String()
+	if a, d := strings.Index(out, "app stopping"), strings.Index(out, "db stopping"); a < 0 || d < 0 || a > d {
+		t.Fatalf("db stopped before app, which depends on it:\n%s", out)
+	}
+}
