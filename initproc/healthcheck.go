@@ -31,14 +31,14 @@ const probeDrainGrace = 100 * time.Millisecond
 // probe runs one check; output is a short (≤ 4 KiB) description for status.
 type probe func(ctx context.Context) (output string, err error)
 
-// newProbe returns the probe hc describes. A command runs with env, the
-// environment of the program it checks.
-func newProbe(hc *config.HealthCheck, r *Reaper, env []string) probe {
+// newProbe returns the probe hc describes. A command runs as the program
+// it checks runs: base gives its environment, directory and user.
+func newProbe(hc *config.HealthCheck, r *Reaper, base Spec) probe {
 	switch {
 	case len(hc.Command) > 0:
-		argv := append([]string(nil), hc.Command...)
-		env = append([]string(nil), env...)
-		return func(ctx context.Context) (string, error) { return commandProbe(ctx, r, argv, env) }
+		base.Argv = append([]string(nil), hc.Command...)
+		base.Env = append([]string(nil), base.Env...)
+		return func(ctx context.Context) (string, error) { return commandProbe(ctx, r, base) }
 	case hc.HTTP != "":
 		return httpProbe(hc.HTTP)
 	case hc.TCP != "":
@@ -50,7 +50,7 @@ func newProbe(hc *config.HealthCheck, r *Reaper, env []string) probe {
 // commandProbe runs argv in a process group of its own, so that on timeout
 // the whole group can be killed: a shell's children would otherwise outlive
 // it and pile up with every check.
-func commandProbe(ctx context.Context, r *Reaper, argv, env []string) (string, error) {
+func commandProbe(ctx context.Context, r *Reaper, spec Spec) (string, error) {
 	devnull, err := os.Open(os.DevNull)
 	if err != nil {
 		return "", err
@@ -61,8 +61,9 @@ func commandProbe(ctx context.Context, r *Reaper, argv, env []string) (string, e
 		return "", err
 	}
 	defer pr.Close()
-	pid, exited, err := r.StartSpec(Spec{Argv: argv, Env: env, Pgroup: true,
-		Files: []uintptr{devnull.Fd(), pw.Fd(), pw.Fd()}})
+	spec.Pgroup, spec.Foreground = true, false
+	spec.Files = []uintptr{devnull.Fd(), pw.Fd(), pw.Fd()}
+	pid, exited, err := r.StartSpec(spec)
 	pw.Close()
 	if err != nil {
 		return "", err

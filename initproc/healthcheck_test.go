@@ -147,7 +147,7 @@ func TestHTTPProbe(t *testing.T) {
 		{"/slow", "", "timed out after 200ms"},
 	} {
 		hc := &config.HealthCheck{HTTP: srv.URL + tc.path}
-		out, took, err := runTestProbe(newProbe(hc, nil, nil), 200*time.Millisecond)
+		out, took, err := runTestProbe(newProbe(hc, nil, Spec{}), 200*time.Millisecond)
 		checkProbe(t, tc.path, out, err, tc.out, tc.err)
 		if took > 5*time.Second {
 			t.Errorf("%s: took %v", tc.path, took)
@@ -182,9 +182,9 @@ func TestTCPProbe(t *testing.T) {
 	closedAddr := closed.Addr().String()
 	closed.Close()
 
-	out, _, err := runTestProbe(newProbe(&config.HealthCheck{TCP: ln.Addr().String()}, nil, nil), time.Second)
+	out, _, err := runTestProbe(newProbe(&config.HealthCheck{TCP: ln.Addr().String()}, nil, Spec{}), time.Second)
 	checkProbe(t, "open port", out, err, "connected to "+ln.Addr().String(), "")
-	out, _, err = runTestProbe(newProbe(&config.HealthCheck{TCP: closedAddr}, nil, nil), time.Second)
+	out, _, err = runTestProbe(newProbe(&config.HealthCheck{TCP: closedAddr}, nil, Spec{}), time.Second)
 	checkProbe(t, "closed port", out, err, "", "refused")
 }
 
@@ -203,7 +203,7 @@ func TestCommandProbe(t *testing.T) {
 		if tc.name == "missing" {
 			argv = []string{"no-such-health-command"}
 		}
-		out, _, err := runTestProbe(newProbe(&config.HealthCheck{Command: argv}, r, env), 5*time.Second)
+		out, _, err := runTestProbe(newProbe(&config.HealthCheck{Command: argv}, r, Spec{Env: env}), 5*time.Second)
 		checkProbe(t, tc.name, out, err, tc.out, tc.err)
 	}
 }
@@ -213,7 +213,7 @@ func TestCommandProbe(t *testing.T) {
 func TestCommandProbeTimeout(t *testing.T) {
 	r := probeReaper(t)
 	hc := &config.HealthCheck{Command: []string{"sh", "-c", "echo $$; exec sleep 10"}}
-	out, took, err := runTestProbe(newProbe(hc, r, []string{"PATH=/usr/bin:/bin"}), 200*time.Millisecond)
+	out, took, err := runTestProbe(newProbe(hc, r, Spec{Env: []string{"PATH=/usr/bin:/bin"}}), 200*time.Millisecond)
 	checkProbe(t, "sleep", out, err, "", "timed out after 200ms")
 	if took > 3*time.Second {
 		t.Errorf("timed-out check took %v", took)
@@ -232,7 +232,7 @@ func TestCommandProbeTimeout(t *testing.T) {
 func TestCommandProbeLeftovers(t *testing.T) {
 	r := probeReaper(t)
 	hc := &config.HealthCheck{Command: []string{"sh", "-c", "sleep 10 & echo $!"}}
-	out, took, err := runTestProbe(newProbe(hc, r, []string{"PATH=/usr/bin:/bin"}), 5*time.Second)
+	out, took, err := runTestProbe(newProbe(hc, r, Spec{Env: []string{"PATH=/usr/bin:/bin"}}), 5*time.Second)
 	checkProbe(t, "background", out, err, "", "")
 	if took > 3*time.Second {
 		t.Errorf("check with a background child took %v", took)
@@ -266,7 +266,7 @@ func alive(pid int) bool {
 func TestCommandProbeOutputBound(t *testing.T) {
 	r := probeReaper(t)
 	hc := &config.HealthCheck{Command: []string{"sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' a"}}
-	out, _, err := runTestProbe(newProbe(hc, r, []string{"PATH=/usr/bin:/bin"}), 10*time.Second)
+	out, _, err := runTestProbe(newProbe(hc, r, Spec{Env: []string{"PATH=/usr/bin:/bin"}}), 10*time.Second)
 	if err != nil || len(out) != maxProbeOutput || strings.Trim(out, "a") != "" {
 		t.Fatalf("got %d bytes, err %v; want %d a's", len(out), err, maxProbeOutput)
 	}
@@ -378,7 +378,7 @@ func TestHealthCheckerStopCancelsProbe(t *testing.T) {
 func TestHealthCheckerStopKillsCommand(t *testing.T) {
 	r := probeReaper(t)
 	hc := &config.HealthCheck{Command: []string{"sleep", "10"}, Interval: 10 * time.Millisecond, Timeout: time.Minute}
-	inner := newProbe(hc, r, []string{"PATH=/usr/bin:/bin"})
+	inner := newProbe(hc, r, Spec{Env: []string{"PATH=/usr/bin:/bin"}})
 	running := make(chan struct{})
 	finished := make(chan time.Time, 1)
 	p := func(ctx context.Context) (string, error) {

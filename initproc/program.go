@@ -195,7 +195,7 @@ func (s *Supervisor) spawn(p *program) {
 	}
 	s.log.Info("spawned", "program", p.cfg.Name, "pid", pid)
 	s.watch(p, pid, exited, outR, errR)
-	s.startRun(p, spec.Env)
+	s.startRun(p, spec)
 	s.apply(p, p.m.spawned(now))
 }
 

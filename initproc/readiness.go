@@ -36,7 +36,7 @@ type watchdogEvent struct {
 
 // startRun starts what goes with each run of a program: its health checker
 // and its watchdog.
-func (s *Supervisor) startRun(p *program, env []string) {
+func (s *Supervisor) startRun(p *program, spec Spec) {
 	stop := make(chan struct{})
 	p.runStop = stop
 	p.health, p.healthOut, p.notifyStatus = HealthNone, "", ""
@@ -49,7 +49,7 @@ func (s *Supervisor) startRun(p *program, env []string) {
 			case <-stop: // the run is over, and perhaps the loop too
 			}
 		}
-		startHealthChecker(hc, newProbe(hc, s.reaper, env), time.Now(), report, stop)
+		startHealthChecker(hc, newProbe(hc, s.reaper, spec), time.Now(), report, stop)
 	}
 	s.armWatchdog(p)
 }

@@ -21,7 +21,7 @@ MEASUREMENTS=(startup size idle_rss programs_rss start_100 respawn log_throughpu
 # or "sup" (vs supervisord).
 declare -A TABLE_OF=(
 	[startup]=init [size]=init [idle_rss]=init
-	[programs_rss]=sup [start_100]=sup [respawn]=sup [log_throughput]=sup [idle_cpu]=sup
+	[programs_rss]=sup [start_100]=sup [respawn]=sup [log_throughput]=sup [idle_cpu]=sup [probes]=sup
 )
 
 # Targets.
@@ -856,6 +856,43 @@ bench_idle_cpu() {
 	note "idle_cpu: ticks from /proc/PID/stat; the ms in parentheses is the on-CPU time of all the supervisor's threads from /proc/PID/task/*/schedstat."
 }
 
+# Probes: /livez and /readyz of vigil under wrk while it supervises 10
+# programs, and the RSS that serving them (and /metrics) adds.
+PROBE_PORT=${PROBE_PORT:-19731}
+PROBE_SECONDS=5
+PROBE_RPS_TARGET=20000
+PROBE_P99_TARGET_MS=5
+
+# wrk_stats URL: requests per second and p99 latency in ms.
+wrk_stats() {
+	wrk -t2 -c10 -d"${PROBE_SECONDS}s" --latency "$1" 2>&1 | awk '
+		/Requests\/sec:/ { rps = $2 }
+		$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+			if (u == "us") v /= 1000; else if (u == "s") v *= 1000; p99 = v }
+		/Non-2xx/ { bad = $NF }
+		END { printf "%d %.2f %d\n", rps, p99, bad }'
+}
+
+bench_probes() {
+	local path rps p99 bad before after
+	sup_start vigil "$(sleepers_conf 10)" --http "127.0.0.1:$PROBE_PORT"
+	sup_wait running 10
+	nap 1
+	before=$(vmrss "$SUP_PID")
+	for path in /livez /readyz; do
+		read -r rps p99 bad < <(wrk_stats "http://127.0.0.1:$PROBE_PORT$path")
+		log "probes: $path: $rps req/s, p99 $p99 ms, non-2xx $bad"
+		row "\`GET $path\` under wrk, 10 programs (req/s; p99 ms)" "$rps; $p99" "–" "–" "–" \
+			"≥ $PROBE_RPS_TARGET req/s, p99 < $PROBE_P99_TARGET_MS ms" \
+			"$(verdict "$rps >= $PROBE_RPS_TARGET && $p99 < $PROBE_P99_TARGET_MS && $bad == 0")"
+	done
+	curl -fsS "http://127.0.0.1:$PROBE_PORT/metrics" >/dev/null
+	after=$(vmrss "$SUP_PID")
+	row "RSS added by serving the probes and /metrics (kB)" "$((after - before)) ($before → $after)" "–" "–" "–" "–" "–"
+	sup_stop
+	note "probes: wrk -t2 -c10 -d${PROBE_SECONDS}s over loopback TCP (--http); supervisord has no such endpoint. RSS before: idle with 10 programs; after: right after the wrk runs and one /metrics scrape."
+}
+
 # ---------------------------------------------------------------- main
 
 ONLY=""
@@ -996,39 +1033,3 @@ cp "$REPORT" "$out"
 cat "$REPORT"
 log "done in $((SECONDS - START))s; tables written to ${out#"$REPO"/}"
 
-# Probes: /livez and /readyz of vigil under wrk while it supervises 10
-# programs, and the RSS that serving them (and /metrics) adds.
-PROBE_PORT=${PROBE_PORT:-19731}
-PROBE_SECONDS=5
-PROBE_RPS_TARGET=20000
-PROBE_P99_TARGET_MS=5
-
-# wrk_stats URL: requests per second and p99 latency in ms.
-wrk_stats() {
-	wrk -t2 -c32 -d"${PROBE_SECONDS}s" --latency "$1" 2>&1 | awk '
-		/Requests\/sec:/ { rps = $2 }
-		$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
-			if (u == "us") v /= 1000; else if (u == "s") v *= 1000; p99 = v }
-		/Non-2xx/ { bad = $NF }
-		END { printf "%d %.2f %d\n", rps, p99, bad }'
-}
-
-bench_probes() {
-	local path rps p99 bad before after
-	sup_start vigil "$(sleepers_conf 10)" --http "127.0.0.1:$PROBE_PORT"
-	sup_wait running 10
-	nap 1
-	before=$(vmrss "$SUP_PID")
-	for path in /livez /readyz; do
-		read -r rps p99 bad < <(wrk_stats "http://127.0.0.1:$PROBE_PORT$path")
-		log "probes: $path: $rps req/s, p99 $p99 ms, non-2xx $bad"
-		row "\`GET $path\` under wrk, 10 programs (req/s; p99 ms)" "$rps; $p99" "–" "–" "–" \
-			"≥ $PROBE_RPS_TARGET req/s, p99 < $PROBE_P99_TARGET_MS ms" \
-			"$(verdict "$rps >= $PROBE_RPS_TARGET && $p99 < $PROBE_P99_TARGET_MS && $bad == 0")"
-	done
-	curl -fsS "http://127.0.0.1:$PROBE_PORT/metrics" >/dev/null
-	after=$(vmrss "$SUP_PID")
-	row "RSS added by serving the probes and /metrics (kB)" "$((after - before)) ($before → $after)" "–" "–" "–" "–" "–"
-	sup_stop
-	note "probes: wrk -t2 -c32 -d${PROBE_SECONDS}s over loopback TCP (--http); supervisord has no such endpoint. RSS before: idle with 10 programs; after: right after the wrk runs and one /metrics scrape."
-}
