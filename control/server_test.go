@@ -120,3 +120,25 @@ func TestListenUnixMissingDirectory(t *testing.T) {
 		t.Errorf("want an error naming %s, got %v", path, err)
 	}
 }
+
+// TestPresetModeBeatsUmask checks the mode bind gives the socket file, before
+// ListenUnix's chmod: with no umask at all it must still be no more open
+// than asked, or another user could connect in between.
+func TestPresetModeBeatsUmask(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "s")
+	lc := net.ListenConfig{Control: func(_, _ string, c syscall.RawConn) error { return presetMode(c, 0o700) }}
+	ln, err := lc.Listen(t.Context(), "unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm&^0o700 != 0 {
+		t.Errorf("socket created %v under umask 0, want at most 0700", perm)
+	}
+}

@@ -210,7 +210,7 @@ func TestDependantsStopFirst(t *testing.T) {
 [program:db]
 command=%s
 priority=900
-startsecs=0
+startsecs=1
 [program:app]
 command=%s
 priority=1
