@@ -35,7 +35,8 @@ type Supervisor struct {
 	started        time.Time
 	criticalFailed string
 	forwarded      uint64
-	waitReady      *time.Timer // --wait-ready: the main command waits
+	waitReady      *time.Timer   // --wait-ready: the main command waits
+	changed        chan struct{} // closed after every event, then replaced
 }
 
 // event is anything the loop reacts to.
@@ -66,7 +67,7 @@ func NewSupervisor(cfg *config.Config, opts Options) (*Supervisor, error) {
 	}
 	s := &Supervisor{
 		log: opts.Log, opts: opts, cfg: cfg, devnull: devnull,
-		events: make(chan event, 1024), byName: map[string]*program{},
+		events: make(chan event, 1024), byName: map[string]*program{}, changed: make(chan struct{}),
 		stdout: opts.Stdout, stderr: opts.Stderr,
 	}
 	if s.stdout == nil || s.stderr == nil {
@@ -231,6 +232,8 @@ func (s *Supervisor) startProgram(p *program) error {
 // afterEvent is what follows every event: programs whose dependencies
 // became ready start, a waiting main command starts, shutdown moves on.
 func (s *Supervisor) afterEvent() {
+	close(s.changed)
+	s.changed = make(chan struct{})
 	if s.stop == nil {
 		for _, p := range s.programs {
 			if p.waiting && p.depsReady() {

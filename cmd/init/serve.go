@@ -59,7 +59,11 @@ func httpAddr(flag string, cfg *config.Config) string {
 // serveControl serves the probes and metrics on the control socket and,
 // when asked, on TCP. It returns a function that closes the listeners.
 func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *slog.Logger) (func(), error) {
-	h := control.NewHandler(s, control.Options{Version: versionString()})
+	opts := control.Options{Version: versionString()}
+	// The socket's file mode is its access control, so it serves the API
+	// that changes state; TCP serves only the probes and metrics until
+	// it has authentication.
+	api, probes := control.NewAPIHandler(s, opts), control.NewHandler(s, opts)
 	mode := os.FileMode(0o700)
 	if cfg.Unix != nil && cfg.Unix.Chmod != 0 {
 		mode = os.FileMode(cfg.Unix.Chmod)
@@ -83,7 +87,11 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 		listeners = append(listeners, tcp)
 	}
 	var servers []*http.Server
-	for _, l := range listeners {
+	for i, l := range listeners {
+		h := api
+		if i > 0 {
+			h = probes
+		}
 		srv := control.NewServer(h)
 		servers = append(servers, srv)
 		initproc.Go(log, "http", func() {

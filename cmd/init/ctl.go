@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-sh/vigil/control"
+)
+
+// Exit codes of init ctl, as supervisorctl's where it has them.
+const (
+	exitFailed     = 1 // a request was refused for some program
+	exitNotRunning = 3 // some program is not running (status), or not ready (health, wait)
+	exitNoServer   = 4 // init cannot be reached
+)
+
+type ctlFlags struct {
+	socket string
+	output string
+}
+
+func newCtlCmd() *cobra.Command {
+	var f ctlFlags
+	cmd := &cobra.Command{
+		Use:   "ctl",
+		Short: "Talk to the running init: status, start, stop, restart, signal, health, wait",
+		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
+			return flagsFromEnv(c.Flags(), lookupEnv)
+		},
+	}
+	cmd.PersistentFlags().StringVar(&f.socket, "socket", "", "init's control socket (default: /run/vigil.sock, else the runtime directory's)")
+	cmd.PersistentFlags().StringVarP(&f.output, "output", "o", "text", "text or json")
+	cmd.AddCommand(newStatusCmd(&f), newActionCmd(&f, "start", "started"), newActionCmd(&f, "stop", "stopped"),
+		newActionCmd(&f, "restart", "restarted"), newSignalCmd(&f), newHealthCmd(&f), newWaitCmd(&f))
+	return cmd
+}
+
+// client is an HTTP client over init's control socket.
+type client struct {
+	http *http.Client
+	path string
+}
+
+// dial finds the socket: --socket or VIGIL_SOCKET, else the places init
+// uses by default. The error names every place it looked.
+func dial(f *ctlFlags) (*client, error) {
+	candidates := []string{f.socket}
+	if f.socket == "" {
+		candidates = []string{"/run/vigil.sock", runtimeDir() + "/vigil.sock"}
+	}
+	var tried []string
+	for _, p := range candidates {
+		conn, err := net.DialTimeout("unix", p, 2*time.Second)
+		if err != nil {
+			tried = append(tried, fmt.Sprintf("%s (%v)", p, unwrapNet(err)))
+			continue
+		}
+		conn.Close()
+		path := p
+		return &client{path: path, http: &http.Client{Transport: &http.Transport{
+			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+				return (&net.Dialer{}).DialContext(ctx, "unix", path)
+			}}}}, nil
+	}
+	return nil, &exitError{code: exitNoServer, msg: "cannot reach init: tried " + strings.Join(tried, ", ") +
+		"; give --socket or VIGIL_SOCKET"}
+}
+
+func unwrapNet(err error) error {
+	if oe, ok := err.(*net.OpError); ok && oe.Err != nil {
+		return oe.Err
+	}
+	return err
+}
+
+func (c *client) get(path string) (int, []byte, error) {
+	resp, err := c.http.Get("http://vigil" + path)
+	if err != nil {
+		return 0, nil, &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+func (c *client) control(req control.ControlRequest) ([]control.ResultJSON, error) {
+	body, _ := json.Marshal(req)
+	resp, err := c.http.Post("http://vigil/api/v1/control", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Results []control.ResultJSON `json:"results"`
+		Error   *control.ErrorJSON   `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return nil, &exitError{code: exitFailed, msg: "bad answer from init: " + err.Error()}
+	}
+	if out.Error != nil {
+		return nil, &exitError{code: exitFailed, msg: out.Error.Code + ": " + out.Error.Message}
+	}
+	return out.Results, nil
+}
+
+func (c *client) programs() ([]control.ProgramJSON, error) {
+	code, body, err := c.get("/api/v1/programs")
+	if err != nil {
+		return nil, err
+	}
+	var ps []control.ProgramJSON
+	if code != http.StatusOK || json.Unmarshal(body, &ps) != nil {
+		return nil, &exitError{code: exitNoServer, msg: fmt.Sprintf("init answered %d: %s", code, bytes.TrimSpace(body))}
+	}
+	return ps, nil
+}
+
+func newStatusCmd(f *ctlFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status [NAME...]",
+		Short: "Show programs like supervisorctl status; exit 3 if one is not running",
+		RunE: func(c *cobra.Command, names []string) error {
+			cl, err := dial(f)
+			if err != nil {
+				return err
+			}
+			ps, err := cl.programs()
+			if err != nil {
+				return err
+			}
+			ps, err = selectPrograms(ps, names)
+			if err != nil {
+				return err
+			}
+			printStatus(c.OutOrStdout(), ps, f.output)
+			for _, p := range ps {
+				if p.State != "RUNNING" {
+					return &exitError{code: exitNotRunning}
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// selectPrograms keeps the programs names match ("name", "group:name",
+// "group:*"); no names means all.
+func selectPrograms(ps []control.ProgramJSON, names []string) ([]control.ProgramJSON, error) {
+	if len(names) == 0 {
+		return ps, nil
+	}
+	var out []control.ProgramJSON
+	for _, n := range names {
+		found := false
+		for _, p := range ps {
+			g, pn, grouped := strings.Cut(n, ":")
+			if n == "all" || n == p.Name || grouped && g == p.Group && (pn == "*" || pn == p.Name) {
+				out, found = append(out, p), true
+			}
+		}
+		if !found {
+			return nil, &exitError{code: exitFailed, msg: n + ": ERROR (no such process)"}
+		}
+	}
+	return out, nil
+}
+
+func printStatus(w io.Writer, ps []control.ProgramJSON, format string) {
+	if format == "json" {
+		json.NewEncoder(w).Encode(ps)
+		return
+	}
+	for _, p := range ps {
+		name := p.Name
+		if p.Group != p.Name {
+			name = p.Group + ":" + p.Name
+		}
+		fmt.Fprintf(w, "%-33s%-10s%s\n", name, p.State, p.Description)
+	}
+}
+
+func newActionCmd(f *ctlFlags, verb, done string) *cobra.Command {
+	return &cobra.Command{
+		Use:   verb + " NAME|GROUP:*|all...",
+		Short: strings.ToUpper(verb[:1]) + verb[1:] + " programs and wait until they are " + done,
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, names []string) error {
+			return runAction(c, f, control.ControlRequest{Verb: verb, Names: names, Wait: true}, done)
+		},
+	}
+}
+
+func newSignalCmd(f *ctlFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "signal SIG NAME|GROUP:*|all...",
+		Short: "Send a signal to programs",
+		Args:  cobra.MinimumNArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runAction(c, f, control.ControlRequest{Verb: "signal", Signal: args[0], Names: args[1:]}, "signalled")
+		},
+	}
+}
+
+func runAction(c *cobra.Command, f *ctlFlags, req control.ControlRequest, done string) error {
+	cl, err := dial(f)
+	if err != nil {
+		return err
+	}
+	results, err := cl.control(req)
+	if err != nil {
+		return err
+	}
+	if f.output == "json" {
+		json.NewEncoder(c.OutOrStdout()).Encode(results)
+	}
+	failed := false
+	for _, r := range results {
+		if f.output == "json" {
+			failed = failed || r.Error != nil
+			continue
+		}
+		if r.Error != nil {
+			failed = true
+			fmt.Fprintf(c.OutOrStdout(), "%s: ERROR (%s)\n", r.Name, r.Error.Message)
+		} else {
+			fmt.Fprintf(c.OutOrStdout(), "%s: %s\n", r.Name, done)
+		}
+	}
+	if failed {
+		return &exitError{code: exitFailed}
+	}
+	return nil
+}
+
+func newHealthCmd(f *ctlFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "health",
+		Short: "Exit 0 when every program is ready, 3 otherwise (for HEALTHCHECK and exec probes)",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			cl, err := dial(f)
+			if err != nil {
+				return err
+			}
+			code, body, err := cl.get("/readyz?verbose")
+			if err != nil {
+				return err
+			}
+			c.OutOrStdout().Write(body)
+			if code != http.StatusOK {
+				return &exitError{code: exitNotRunning}
+			}
+			return nil
+		},
+	}
+}
+
+func newWaitCmd(f *ctlFlags) *cobra.Command {
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "wait",
+		Short: "Block until every program is ready (exit 0), or until --timeout (exit 3)",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			deadline := time.Now().Add(timeout)
+			for {
+				// init may not be up yet: keep trying to reach it too.
+				if cl, err := dial(f); err == nil {
+					if code, _, err := cl.get("/readyz"); err == nil && code == http.StatusOK {
+						return nil
+					}
+				}
+				if timeout > 0 && time.Now().After(deadline) {
+					return &exitError{code: exitNotRunning, msg: fmt.Sprintf("not ready after %v", timeout)}
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		},
+	}
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (default: wait for ever)")
+	return cmd
+}

@@ -1,0 +1,193 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/vigil-sh/vigil/config"
+	"github.com/vigil-sh/vigil/initproc"
+)
+
+// Controller is a Source that also takes requests; *initproc.Supervisor
+// implements it.
+type Controller interface {
+	Source
+	Control(ctx context.Context, r initproc.Request) ([]initproc.Result, error)
+}
+
+// requestTimeout bounds a request that waits for programs to start or stop:
+// longer than any sane stopwaitsecs, short of hanging a client for ever.
+const requestTimeout = 5 * time.Minute
+
+// NewAPIHandler serves the probes and metrics plus the versioned JSON API
+// under /api/v1. It is for the control socket only: the API changes state
+// and has no authentication of its own, the socket's file mode is the
+// access control.
+func NewAPIHandler(c Controller, opts Options) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", NewHandler(c, opts))
+	a := api{c: c}
+	mux.HandleFunc("GET /api/v1/programs", a.programs)
+	mux.HandleFunc("POST /api/v1/control", a.control)
+	return mux
+}
+
+type api struct{ c Controller }
+
+// ProgramJSON is a program as the API shows it.
+type ProgramJSON struct {
+	Name        string  `json:"name"`
+	Group       string  `json:"group"`
+	State       string  `json:"state"`
+	StateCode   int     `json:"statecode"`
+	Pid         int     `json:"pid"`
+	Start       float64 `json:"start"` // unix seconds; 0 when never started
+	Stop        float64 `json:"stop"`
+	ExitCode    int     `json:"exitcode"` // -1 when it never exited
+	SpawnErr    string  `json:"spawnerr,omitempty"`
+	Restarts    uint64  `json:"restarts"`
+	Ready       bool    `json:"ready"`
+	Why         string  `json:"why,omitempty"`
+	Health      string  `json:"health"`
+	Status      string  `json:"status,omitempty"`
+	Description string  `json:"description"`
+}
+
+// ControlRequest is the body of POST /api/v1/control.
+type ControlRequest struct {
+	Verb   string   `json:"verb"` // start, stop, restart, signal
+	Names  []string `json:"names"`
+	Signal string   `json:"signal,omitempty"`
+	Wait   bool     `json:"wait,omitempty"`
+}
+
+// ResultJSON is the outcome for one program.
+type ResultJSON struct {
+	Name  string     `json:"name"`
+	Group string     `json:"group"`
+	Error *ErrorJSON `json:"error,omitempty"`
+}
+
+// ErrorJSON is every error of the API: a stable code and a message.
+type ErrorJSON struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (a api) programs(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), DefaultLivenessTimeout)
+	defer cancel()
+	st, err := a.c.Snapshot(ctx)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "NOT_RESPONDING", err.Error())
+		return
+	}
+	now := time.Now()
+	out := make([]ProgramJSON, 0, len(st.Programs))
+	for _, p := range st.Programs {
+		out = append(out, programJSON(p, now))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func programJSON(p initproc.ProgramStatus, now time.Time) ProgramJSON {
+	return ProgramJSON{Name: p.Name, Group: p.Group, State: p.State.String(), StateCode: int(p.State),
+		Pid: p.Pid, Start: optSeconds(p.Start), Stop: optSeconds(p.Stop), ExitCode: p.ExitCode,
+		SpawnErr: p.SpawnErr, Restarts: p.Restarts, Ready: p.Ready, Why: p.Why, Health: p.Health.String(),
+		Status: p.Status, Description: Describe(p, now)}
+}
+
+// optSeconds is unixSeconds with 0 for "never".
+func optSeconds(t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return unixSeconds(t)
+}
+
+func (a api) control(w http.ResponseWriter, r *http.Request) {
+	// A JSON content type cannot be sent by a plain HTML form, so a page
+	// in a browser cannot forge a request.
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+		writeError(w, http.StatusUnsupportedMediaType, "BAD_REQUEST", "send the request as Content-Type: application/json")
+		return
+	}
+	var req ControlRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "request body: "+err.Error())
+		return
+	}
+	ir, err := toRequest(req)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+	defer cancel()
+	results, err := a.c.Control(ctx, ir)
+	if err != nil {
+		status, code := errorCode(err)
+		writeError(w, status, code, err.Error())
+		return
+	}
+	out := make([]ResultJSON, 0, len(results))
+	for _, res := range results {
+		rj := ResultJSON{Name: res.Name, Group: res.Group}
+		if res.Err != nil {
+			_, code := errorCode(res.Err)
+			rj.Error = &ErrorJSON{Code: code, Message: res.Err.Error()}
+		}
+		out = append(out, rj)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": out})
+}
+
+func toRequest(req ControlRequest) (initproc.Request, error) {
+	ir := initproc.Request{Verb: req.Verb, Names: req.Names, Wait: req.Wait}
+	if len(req.Names) == 0 {
+		return ir, errors.New(`"names" is empty: name programs, "group:*" or "all"`)
+	}
+	if req.Verb == "signal" {
+		sig, err := config.ParseSignal(req.Signal)
+		if err != nil {
+			return ir, err
+		}
+		ir.Signal = sig
+	}
+	return ir, nil
+}
+
+// errorCode maps errors to HTTP statuses and the API's stable codes.
+func errorCode(err error) (int, string) {
+	switch {
+	case errors.Is(err, initproc.ErrBadName):
+		return http.StatusNotFound, "BAD_NAME"
+	case errors.Is(err, initproc.ErrAlreadyStarted):
+		return http.StatusConflict, "ALREADY_STARTED"
+	case errors.Is(err, initproc.ErrNotRunning):
+		return http.StatusConflict, "NOT_RUNNING"
+	case errors.Is(err, initproc.ErrBadVerb):
+		return http.StatusBadRequest, "BAD_REQUEST"
+	case errors.Is(err, initproc.ErrShuttingDown):
+		return http.StatusServiceUnavailable, "SHUTTING_DOWN"
+	case errors.Is(err, initproc.ErrNotResponding):
+		return http.StatusServiceUnavailable, "NOT_RESPONDING"
+	}
+	return http.StatusInternalServerError, "FAILED"
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]ErrorJSON{"error": {Code: code, Message: msg}})
+}

@@ -1,0 +1,104 @@
+package control
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vigil-sh/vigil/initproc"
+)
+
+type fakeController struct {
+	got initproc.Request
+	err error
+	res []initproc.Result
+}
+
+func (f *fakeController) Snapshot(context.Context) (initproc.InitStatus, error) {
+	return initproc.InitStatus{Programs: []initproc.ProgramStatus{{Name: "web", Group: "web", State: initproc.Running,
+		Pid: 42, Start: time.Now().Add(-62 * time.Second), ExitCode: -1}}}, nil
+}
+
+func (f *fakeController) Control(_ context.Context, r initproc.Request) ([]initproc.Result, error) {
+	f.got = r
+	return f.res, f.err
+}
+
+func post(h http.Handler, ctype, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest("POST", "/api/v1/control", strings.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+func TestControlAPI(t *testing.T) {
+	f := &fakeController{res: []initproc.Result{{Name: "web", Group: "web"}, {Name: "db", Group: "db", Err: initproc.ErrNotRunning}}}
+	h := NewAPIHandler(f, Options{})
+	w := post(h, "application/json", `{"verb":"signal","names":["all"],"signal":"HUP","wait":true}`)
+	if w.Code != 200 || f.got.Signal != syscall.SIGHUP || !f.got.Wait || f.got.Names[0] != "all" {
+		t.Fatalf("%d %s %+v", w.Code, w.Body, f.got)
+	}
+	if !strings.Contains(w.Body.String(), `"name":"db","group":"db","error":{"code":"NOT_RUNNING"`) {
+		t.Fatalf("per-program error missing: %s", w.Body)
+	}
+	for _, tc := range []struct {
+		ctype, body string
+		err         error
+		status      int
+		code        string
+	}{
+		{"text/plain", `{"verb":"start","names":["a"]}`, nil, 415, "BAD_REQUEST"},
+		{"application/json", `{"verb":"start","names":["a"],"bogus":1}`, nil, 400, "BAD_REQUEST"},
+		{"application/json", `{"verb":"start","names":[]}`, nil, 400, "BAD_REQUEST"},
+		{"application/json", `{"verb":"signal","names":["a"],"signal":"NOPE"}`, nil, 400, "BAD_REQUEST"},
+		{"application/json", `{"verb":"start"`, nil, 400, "BAD_REQUEST"},
+		{"application/json", `{"verb":"start","names":["x"]}`, fmt.Errorf("%w: x", initproc.ErrBadName), 404, "BAD_NAME"},
+		{"application/json", `{"verb":"start","names":["x"]}`, initproc.ErrShuttingDown, 503, "SHUTTING_DOWN"},
+		{"application/json", `{"verb":"start","names":["x"]}`, initproc.ErrNotResponding, 503, "NOT_RESPONDING"},
+		{"application/json", `{"verb":"start","names":["x"],"p":"` + strings.Repeat("x", 70<<10) + `"}`, nil, 400, "BAD_REQUEST"},
+	} {
+		f.err = tc.err
+		w := post(h, tc.ctype, tc.body)
+		if w.Code != tc.status || !strings.Contains(w.Body.String(), `"code":"`+tc.code+`"`) {
+			t.Errorf("%.60s: got %d %s, want %d %s", tc.body, w.Code, w.Body, tc.status, tc.code)
+		}
+	}
+}
+
+func TestProgramsAPI(t *testing.T) {
+	h := NewAPIHandler(&fakeController{}, Options{})
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/programs", nil))
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"description":"pid 42, uptime 0:01:02"`) {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	// The probes' handler, which refuses changes, stays in front of the rest.
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("POST", "/livez", nil))
+	if w.Code != 405 {
+		t.Fatalf("POST /livez: %d", w.Code)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	now := time.Date(2026, 11, 24, 19, 1, 0, 0, time.Local)
+	for _, tc := range []struct {
+		p    initproc.ProgramStatus
+		want string
+	}{
+		{initproc.ProgramStatus{State: initproc.Running, Pid: 7, Start: now.Add(-3723 * time.Second)}, "pid 7, uptime 1:02:03"},
+		{initproc.ProgramStatus{State: initproc.Stopped}, "Not started"},
+		{initproc.ProgramStatus{State: initproc.Exited, Stop: now}, "Nov 24 07:01 PM"},
+		{initproc.ProgramStatus{State: initproc.Fatal, SpawnErr: "x: command not found"}, "x: command not found"},
+	} {
+		if got := Describe(tc.p, now); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.p, got, tc.want)
+		}
+	}
+}

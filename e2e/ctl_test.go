@@ -1,0 +1,96 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// ctl runs init ctl against sock and returns its output and exit code.
+func ctl(t *testing.T, sock string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(initBin, append([]string{"ctl", "--socket", sock}, args...)...)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), code
+}
+
+var pidRE = regexp.MustCompile(`RUNNING +pid (\d+),`)
+
+func TestCtl(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "vigil.sock")
+	conf := writeConfig(t, `
+[program:web]
+command=sh -c 'trap "echo web got HUP" HUP; while :; do sleep 0.1; done'
+startsecs=0
+[program:worker]
+command=sleep 1000
+startsecs=0
+[program:later]
+command=sleep 1000
+autostart=false
+`)
+	in := start(t, run{pid1: true, args: []string{"--socket", sock, "-c", conf}})
+	in.waitFor("ctl to answer", 10*time.Second, func() bool {
+		out, _ := ctl(t, sock, "status", "web")
+		return pidRE.MatchString(out)
+	})
+	out, code := ctl(t, sock, "status")
+	if code != 3 || !strings.Contains(out, "later                            STOPPED   Not started") {
+		t.Fatalf("status (exit %d, want 3 since later is stopped):\n%s", code, out)
+	}
+	before := pidRE.FindStringSubmatch(mustCtl(t, sock, "status", "web"))[1]
+	if out := mustCtl(t, sock, "restart", "web"); out != "web: restarted\n" {
+		t.Fatalf("restart: %q", out)
+	}
+	after := pidRE.FindStringSubmatch(mustCtl(t, sock, "status", "web"))[1]
+	if before == after {
+		t.Fatalf("restart kept pid %s", before)
+	}
+	mustCtl(t, sock, "signal", "HUP", "web")
+	in.waitOutput("web got HUP")
+	if out := mustCtl(t, sock, "stop", "worker"); out != "worker: stopped\n" {
+		t.Fatalf("stop: %q", out)
+	}
+	if out, code := ctl(t, sock, "stop", "worker"); code != 1 || !strings.Contains(out, "worker: ERROR (not running)") {
+		t.Fatalf("second stop: exit %d %q", code, out)
+	}
+	if out, code := ctl(t, sock, "start", "nosuch"); code != 1 || !strings.Contains(out, "BAD_NAME") {
+		t.Fatalf("start nosuch: exit %d %q", code, out)
+	}
+	mustCtl(t, sock, "start", "later", "worker")
+	if out := mustCtl(t, sock, "health"); !strings.Contains(out, "readyz check passed") {
+		t.Fatalf("health: %q", out)
+	}
+	mustCtl(t, sock, "wait", "--timeout", "5s")
+	out = mustCtl(t, sock, "status", "-o", "json")
+	var ps []map[string]any
+	if err := json.Unmarshal([]byte(out), &ps); err != nil || len(ps) != 3 {
+		t.Fatalf("status -o json: %v\n%s", err, out)
+	}
+	in.signal(syscall.SIGTERM)
+	in.wait(20 * time.Second)
+	if out, code := ctl(t, sock, "status"); code != 4 || !strings.Contains(out, "cannot reach init") {
+		t.Fatalf("status with init gone: exit %d %q", code, out)
+	}
+}
+
+func mustCtl(t *testing.T, sock string, args ...string) string {
+	t.Helper()
+	out, code := ctl(t, sock, args...)
+	if code != 0 {
+		t.Fatalf("ctl %v: exit %d\n%s", args, code, out)
+	}
+	return out
+}
+

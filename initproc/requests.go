@@ -1,0 +1,184 @@
+package initproc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"syscall"
+)
+
+// Request is one control request: a verb and the programs it names. Names
+// are a process name, "group:name", "group:*", or "all".
+type Request struct {
+	Verb   string // start, stop, restart or signal
+	Names  []string
+	Signal syscall.Signal // for signal
+	// Wait holds the answer until each program got where the verb takes
+	// it (RUNNING or given up for start, down for stop), as supervisorctl
+	// does.
+	Wait bool
+}
+
+// Result is the outcome for one program.
+type Result struct {
+	Name, Group string
+	Err         error // nil, ErrBadName, ErrAlreadyStarted, ErrNotRunning, or a spawn failure
+}
+
+// Errors of requests, with supervisord's fault names in mind.
+var (
+	ErrBadName        = errors.New("no such process")
+	ErrAlreadyStarted = errAlreadyStarted
+	ErrNotRunning     = errNotRunning
+	ErrBadVerb        = errors.New("unknown request")
+	ErrShuttingDown   = errors.New("init is shutting down")
+)
+
+// Control carries out r inside the loop and returns one Result per program
+// named. A name matching nothing fails the whole request with ErrBadName,
+// and nothing is changed.
+func (s *Supervisor) Control(ctx context.Context, r Request) ([]Result, error) {
+	var results []Result
+	var err error
+	var targets []*program
+	done := make(chan struct{})
+	call := callEvent{fn: func() {
+		defer close(done)
+		if targets, err = s.resolve(r.Names); err != nil {
+			return
+		}
+		if s.stop != nil {
+			err = ErrShuttingDown
+			return
+		}
+		results, err = s.apply1(r, targets)
+	}}
+	select {
+	case s.events <- call:
+	case <-ctx.Done():
+		return nil, ErrNotResponding
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, ErrNotResponding
+	}
+	if err != nil || !r.Wait {
+		return results, err
+	}
+	return results, s.awaitSettled(ctx, r.Verb, targets)
+}
+
+func (s *Supervisor) apply1(r Request, targets []*program) ([]Result, error) {
+	var results []Result
+	for _, p := range targets {
+		var err error
+		switch r.Verb {
+		case "start":
+			err = s.want(p)
+		case "stop":
+			err = s.unwant(p)
+		case "restart":
+			s.unwant(p)
+			if p.m.state.Down() {
+				err = s.want(p)
+			} else {
+				p.wanted, p.restartAfter = true, true
+			}
+		case "signal":
+			if !p.m.state.Alive() || p.pid == 0 {
+				err = errNotRunning
+			} else {
+				p.signal(r.Signal, false)
+			}
+		default:
+			return nil, fmt.Errorf("%w %q: want start, stop, restart or signal", ErrBadVerb, r.Verb)
+		}
+		results = append(results, Result{Name: p.cfg.Name, Group: p.cfg.Group, Err: err})
+	}
+	return results, nil
+}
+
+// unwant stops p and keeps it stopped.
+func (s *Supervisor) unwant(p *program) error {
+	p.wanted, p.waiting, p.restartAfter = false, false, false
+	acts, err := p.m.stop()
+	if err != nil {
+		return err
+	}
+	s.apply(p, acts)
+	return nil
+}
+
+// resolve turns names into programs, in start order, each once.
+func (s *Supervisor) resolve(names []string) ([]*program, error) {
+	seen := map[*program]bool{}
+	var out []*program
+	for _, n := range names {
+		matched := false
+		for _, p := range s.programs {
+			if matches(p, n) {
+				matched = true
+				if !seen[p] {
+					seen[p] = true
+					out = append(out, p)
+				}
+			}
+		}
+		if !matched {
+			return nil, fmt.Errorf("%w: %s", ErrBadName, n)
+		}
+	}
+	return out, nil
+}
+
+func matches(p *program, name string) bool {
+	if name == "all" || name == p.cfg.Name {
+		return true
+	}
+	g, n, ok := strings.Cut(name, ":")
+	return ok && g == p.cfg.Group && (n == "*" || n == p.cfg.Name)
+}
+
+// awaitSettled waits until every target reached where the verb takes it.
+func (s *Supervisor) awaitSettled(ctx context.Context, verb string, targets []*program) error {
+	settled := func() bool {
+		for _, p := range targets {
+			st := p.m.state
+			switch {
+			case verb == "stop" && !st.Down():
+				return false
+			case verb != "stop" && verb != "signal" && (st == Starting || st == Backoff || st == Stopping || p.waiting || p.restartAfter):
+				return false
+			}
+		}
+		return true
+	}
+	for {
+		type answer struct {
+			done    bool
+			changed <-chan struct{}
+		}
+		ch := make(chan answer, 1)
+		select {
+		case s.events <- callEvent{fn: func() { ch <- answer{settled(), s.changed} }}:
+		case <-ctx.Done():
+			return ErrNotResponding
+		}
+		var a answer
+		select {
+		case a = <-ch:
+		case <-ctx.Done():
+			return ErrNotResponding
+		}
+		if a.done {
+			return nil
+		}
+		select {
+		case <-a.changed:
+		case <-ctx.Done():
+			return ErrNotResponding
+		}
+	}
+}
