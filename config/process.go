@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"syscall"
 	"time"
@@ -173,4 +174,14 @@ func (l *loader) autoWarning(r keyReader, key string, s LogSpec) {
 		pos = e.pos
 	}
 	l.d.warnf(pos, key, "AUTO log without rollover: set %s_maxbytes > 0 so it cannot fill the disk", key)
+}
+
+// Same reports whether p and q would run the same way: equal in everything
+// but where they were written. A reload restarts a process only when it is
+// not the Same.
+func (p *Process) Same(q *Process) bool {
+	a, b := *p, *q
+	a.Pos, b.Pos = Pos{}, Pos{}
+	a.dependsPos, b.dependsPos = Pos{}, Pos{}
+	return reflect.DeepEqual(a, b)
 }

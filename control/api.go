@@ -17,6 +17,8 @@ import (
 type Controller interface {
 	Source
 	Control(ctx context.Context, r initproc.Request) ([]initproc.Result, error)
+	Reread(ctx context.Context) (initproc.Diff, error)
+	Update(ctx context.Context) (initproc.Diff, error)
 }
 
 // requestTimeout bounds a request that waits for programs to start or stop:
@@ -33,7 +35,42 @@ func NewAPIHandler(c Controller, opts Options) http.Handler {
 	a := api{c: c}
 	mux.HandleFunc("GET /api/v1/programs", a.programs)
 	mux.HandleFunc("POST /api/v1/control", a.control)
+	mux.HandleFunc("POST /api/v1/reread", a.reload(c.Reread))
+	mux.HandleFunc("POST /api/v1/update", a.reload(c.Update))
 	return mux
+}
+
+// DiffJSON is the answer of reread and update.
+type DiffJSON struct {
+	Added   []string `json:"added"`
+	Changed []string `json:"changed"`
+	Removed []string `json:"removed"`
+}
+
+// reload serves reread or update. A config with errors is a 422 whose
+// message has every error, one per line, with file and line.
+func (a api) reload(fn func(context.Context) (initproc.Diff, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+		defer cancel()
+		d, err := fn(ctx)
+		if err != nil {
+			status, code := errorCode(err)
+			if code == "FAILED" {
+				status, code = http.StatusUnprocessableEntity, "CANT_REREAD"
+			}
+			writeError(w, status, code, err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, DiffJSON{Added: nonNil(d.Added), Changed: nonNil(d.Changed), Removed: nonNil(d.Removed)})
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 type api struct{ c Controller }
@@ -176,6 +213,8 @@ func errorCode(err error) (int, string) {
 		return http.StatusBadRequest, "BAD_REQUEST"
 	case errors.Is(err, initproc.ErrShuttingDown):
 		return http.StatusServiceUnavailable, "SHUTTING_DOWN"
+	case errors.Is(err, initproc.ErrNoReload):
+		return http.StatusConflict, "CANT_REREAD"
 	case errors.Is(err, initproc.ErrNotResponding):
 		return http.StatusServiceUnavailable, "NOT_RESPONDING"
 	}

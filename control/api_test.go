@@ -29,6 +29,14 @@ func (f *fakeController) Control(_ context.Context, r initproc.Request) ([]initp
 	return f.res, f.err
 }
 
+func (f *fakeController) Reread(context.Context) (initproc.Diff, error) {
+	return initproc.Diff{Added: []string{"new"}}, f.err
+}
+
+func (f *fakeController) Update(context.Context) (initproc.Diff, error) {
+	return initproc.Diff{Changed: []string{"web"}}, f.err
+}
+
 func post(h http.Handler, ctype, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest("POST", "/api/v1/control", strings.NewReader(body))
 	req.Header.Set("Content-Type", ctype)

@@ -93,4 +93,3 @@ func mustCtl(t *testing.T, sock string, args ...string) string {
 	}
 	return out
 }
-

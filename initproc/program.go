@@ -52,6 +52,8 @@ type program struct {
 	runStop      chan struct{} // closed when the current run ends: stops its checks
 	restartAfter bool          // stopped to be restarted (unhealthy, watchdog)
 	watchdogGen  uint64        // bumped by every WATCHDOG=1; older timers are stale
+	removing     bool          // a reload removed it: it goes once down
+	replacement  *program      // a reload changed it: this takes its place once down
 }
 
 // readiness says whether the program counts as ready, and if not, why.

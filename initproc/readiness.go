@@ -125,23 +125,31 @@ func (s *Supervisor) restart(p *program) {
 }
 
 // openNotifySockets gives every program that uses the notify protocol its
-// socket, which lives as long as init.
+// socket, which lives as long as the program's config.
 func (s *Supervisor) openNotifySockets() error {
-	for i, p := range s.programs {
-		if p.cfg.Ready != config.ReadyNotify && p.cfg.WatchdogTimeout <= 0 {
-			continue
+	for _, p := range s.programs {
+		if err := s.openNotify(p); err != nil {
+			return err
 		}
-		dir := filepath.Join(s.opts.RuntimeDir, "notify")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("notify sockets: %w (set --runtime-dir to a writable directory)", err)
-		}
-		n, err := listenNotify(filepath.Join(dir, fmt.Sprintf("%d.sock", i)))
-		if err != nil {
-			return fmt.Errorf("%s: notify socket: %w", p.cfg.Name, err)
-		}
-		p.notify = n
-		Go(s.log, "notify", func() { n.run(func(m notifyMsg) { s.events <- notifyEvent{p: p, msg: m} }) })
 	}
+	return nil
+}
+
+func (s *Supervisor) openNotify(p *program) error {
+	if p.cfg.Ready != config.ReadyNotify && p.cfg.WatchdogTimeout <= 0 {
+		return nil
+	}
+	dir := filepath.Join(s.opts.RuntimeDir, "notify")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("notify sockets: %w (set --runtime-dir to a writable directory)", err)
+	}
+	// Program names are checked to be plain file names by the config.
+	n, err := listenNotify(filepath.Join(dir, p.cfg.Name+".sock"))
+	if err != nil {
+		return fmt.Errorf("%s: notify socket: %w", p.cfg.Name, err)
+	}
+	p.notify = n
+	Go(s.log, "notify", func() { n.run(func(m notifyMsg) { s.events <- notifyEvent{p: p, msg: m} }) })
 	return nil
 }
 

@@ -49,6 +49,9 @@ type Options struct {
 	WaitReadyTimeout time.Duration
 	// RuntimeDir holds init's sockets (the programs' NOTIFY_SOCKETs).
 	RuntimeDir string
+	// Reload reads the config again, for SIGHUP and update requests; nil
+	// when there is nothing to re-read.
+	Reload func() (*config.Config, error)
 }
 
 // Run is init with a main command and no programs, as tini and dumb-init

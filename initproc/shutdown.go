@@ -1,6 +1,7 @@
 package initproc
 
 import (
+	"context"
 	"slices"
 	"syscall"
 	"time"
@@ -129,6 +130,13 @@ func (s *Supervisor) onSignal(sig syscall.Signal) {
 		s.forwarded++
 	case sig == syscall.SIGUSR2:
 		s.reopenLogs()
+	case sig == syscall.SIGHUP:
+		// The loop must stay free while the config is read and applied.
+		Go(s.log, "reload", func() {
+			if _, err := s.Update(context.Background()); err != nil {
+				s.log.Error("reload on SIGHUP: " + err.Error())
+			}
+		})
 	case !shutdownSig:
 		s.log.Debug("signal ignored", "signal", sig.String())
 	}

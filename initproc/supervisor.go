@@ -37,6 +37,7 @@ type Supervisor struct {
 	forwarded      uint64
 	waitReady      *time.Timer   // --wait-ready: the main command waits
 	changed        chan struct{} // closed after every event, then replaced
+	width          int           // of the longest program name, for prefixes
 }
 
 // event is anything the loop reacts to.
@@ -73,12 +74,11 @@ func NewSupervisor(cfg *config.Config, opts Options) (*Supervisor, error) {
 	if s.stdout == nil || s.stderr == nil {
 		s.stdout, s.stderr = StdConsoles()
 	}
-	width := 0
 	for _, pc := range cfg.Processes() {
-		width = max(width, len(pc.Name))
+		s.width = max(s.width, len(pc.Name))
 	}
 	for _, pc := range cfg.Processes() {
-		p, err := s.newProgram(pc, width)
+		p, err := s.newProgram(pc, s.width)
 		if err != nil {
 			return nil, err
 		}
@@ -174,6 +174,7 @@ func (s *Supervisor) onExit(p *program, e Exit) {
 		p.restartAfter = false
 		s.startProgram(p)
 	}
+	s.settle(p)
 }
 
 // apply carries out a machine's decisions.

@@ -36,11 +36,21 @@ func newCtlCmd() *cobra.Command {
 		PersistentPreRunE: func(c *cobra.Command, _ []string) error {
 			return flagsFromEnv(c.Flags(), lookupEnv)
 		},
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("ctl: unknown command %q (see init ctl --help)", args[0])
+			}
+			c.SetOut(c.ErrOrStderr())
+			_ = c.Help()
+			return &exitError{code: exitUsage}
+		},
 	}
 	cmd.PersistentFlags().StringVar(&f.socket, "socket", "", "init's control socket (default: /run/vigil.sock, else the runtime directory's)")
 	cmd.PersistentFlags().StringVarP(&f.output, "output", "o", "text", "text or json")
 	cmd.AddCommand(newStatusCmd(&f), newActionCmd(&f, "start", "started"), newActionCmd(&f, "stop", "stopped"),
 		newActionCmd(&f, "restart", "restarted"), newSignalCmd(&f), newHealthCmd(&f), newWaitCmd(&f))
+	cmd.AddCommand(newReloadCmds(&f)...)
 	return cmd
 }
 
@@ -288,4 +298,55 @@ func newWaitCmd(f *ctlFlags) *cobra.Command {
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "give up after this long (default: wait for ever)")
 	return cmd
+}
+
+func newReloadCmds(f *ctlFlags) []*cobra.Command {
+	mk := func(use, short, path string, apply bool) *cobra.Command {
+		return &cobra.Command{
+			Use: use, Short: short, Args: cobra.NoArgs,
+			RunE: func(c *cobra.Command, _ []string) error {
+				cl, err := dial(f)
+				if err != nil {
+					return err
+				}
+				return cl.reload(c.OutOrStdout(), path, apply, f.output)
+			},
+		}
+	}
+	return []*cobra.Command{
+		mk("reread", "Read the config again and show what changed, changing nothing", "/api/v1/reread", false),
+		mk("update", "Read the config again and apply the difference: start added, stop removed, restart changed programs", "/api/v1/update", true),
+		mk("reload", "The same as update (init never restarts unchanged programs)", "/api/v1/update", true),
+	}
+}
+
+func (c *client) reload(w io.Writer, path string, applied bool, format string) error {
+	resp, err := c.http.Post("http://vigil"+path, "application/json", nil)
+	if err != nil {
+		return &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
+	}
+	defer resp.Body.Close()
+	var out struct {
+		control.DiffJSON
+		Error *control.ErrorJSON `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return &exitError{code: exitFailed, msg: "bad answer from init: " + err.Error()}
+	}
+	if out.Error != nil {
+		return &exitError{code: exitFailed, msg: out.Error.Code + ": " + strings.ReplaceAll(out.Error.Message, "\n", "\nvigil: ")}
+	}
+	if format == "json" {
+		return json.NewEncoder(w).Encode(out.DiffJSON)
+	}
+	words := map[bool][3]string{false: {"available", "changed", "disappeared"}, true: {"added process group", "updated process group", "removed process group"}}[applied]
+	for i, names := range [][]string{out.Added, out.Changed, out.Removed} {
+		for _, n := range names {
+			fmt.Fprintf(w, "%s: %s\n", n, words[i])
+		}
+	}
+	if len(out.Added)+len(out.Changed)+len(out.Removed) == 0 && !applied {
+		fmt.Fprintln(w, "No config updates to processes")
+	}
+	return nil
 }

@@ -107,6 +107,13 @@ func runInit(c *cobra.Command, f *runFlags, args []string) error {
 	if opts.WaitReady, opts.WaitReadyTimeout, err = parseWaitReady(f.waitReady); err != nil {
 		return err
 	}
+	opts.Reload = func() (*config.Config, error) {
+		cfg, _, err := loadConfig(f, len(args) > 0, log)
+		if cfg == nil && err == nil {
+			cfg = &config.Config{}
+		}
+		return cfg, err
+	}
 	opts.RuntimeDir = f.runtime
 	if opts.RuntimeDir == "" {
 		opts.RuntimeDir = runtimeDir()
