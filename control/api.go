@@ -6,6 +6,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/vigil-sh/vigil/config"
@@ -19,6 +20,8 @@ type Controller interface {
 	Control(ctx context.Context, r initproc.Request) ([]initproc.Result, error)
 	Reread(ctx context.Context) (initproc.Diff, error)
 	Update(ctx context.Context) (initproc.Diff, error)
+	Shutdown(ctx context.Context) error
+	LogSource
 }
 
 // requestTimeout bounds a request that waits for programs to start or stop:
@@ -37,6 +40,9 @@ func NewAPIHandler(c Controller, opts Options) http.Handler {
 	mux.HandleFunc("POST /api/v1/control", a.control)
 	mux.HandleFunc("POST /api/v1/reread", a.reload(c.Reread))
 	mux.HandleFunc("POST /api/v1/update", a.reload(c.Update))
+	mux.HandleFunc("GET /api/v1/programs/{name}/log/{stream}", logTail(c))
+	mux.HandleFunc("POST /api/v1/shutdown", a.shutdown)
+	mux.HandleFunc("GET /api/v1/init", a.init)
 	return mux
 }
 
@@ -88,6 +94,7 @@ type ProgramJSON struct {
 	SpawnErr    string  `json:"spawnerr,omitempty"`
 	Restarts    uint64  `json:"restarts"`
 	Ready       bool    `json:"ready"`
+	Wanted      bool    `json:"wanted"`
 	Why         string  `json:"why,omitempty"`
 	Health      string  `json:"health"`
 	Status      string  `json:"status,omitempty"`
@@ -134,7 +141,7 @@ func (a api) programs(w http.ResponseWriter, r *http.Request) {
 func programJSON(p initproc.ProgramStatus, now time.Time) ProgramJSON {
 	return ProgramJSON{Name: p.Name, Group: p.Group, State: p.State.String(), StateCode: int(p.State),
 		Pid: p.Pid, Start: optSeconds(p.Start), Stop: optSeconds(p.Stop), ExitCode: p.ExitCode,
-		SpawnErr: p.SpawnErr, Restarts: p.Restarts, Ready: p.Ready, Why: p.Why, Health: p.Health.String(),
+		SpawnErr: p.SpawnErr, Restarts: p.Restarts, Ready: p.Ready, Wanted: p.Wanted, Why: p.Why, Health: p.Health.String(),
 		Status: p.Status, Description: Describe(p, now)}
 }
 
@@ -229,4 +236,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, map[string]ErrorJSON{"error": {Code: code, Message: msg}})
+}
+
+func (a api) shutdown(w http.ResponseWriter, r *http.Request) {
+	if err := a.c.Shutdown(r.Context()); err != nil {
+		status, code := errorCode(err)
+		writeError(w, status, code, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"result": "shutting down"})
+}
+
+// InitJSON describes init itself.
+type InitJSON struct {
+	Pid          int     `json:"pid"`
+	Started      float64 `json:"started"`
+	ShuttingDown bool    `json:"shutting_down"`
+}
+
+func (a api) init(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), DefaultLivenessTimeout)
+	defer cancel()
+	st, err := a.c.Snapshot(ctx)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "NOT_RESPONDING", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, InitJSON{Pid: os.Getpid(), Started: optSeconds(st.Started), ShuttingDown: st.ShuttingDown})
 }

@@ -37,6 +37,31 @@ func (f *fakeController) Update(context.Context) (initproc.Diff, error) {
 	return initproc.Diff{Changed: []string{"web"}}, f.err
 }
 
+func (f *fakeController) Shutdown(context.Context) error { return f.err }
+
+func (f *fakeController) Stream(_ context.Context, name, stream string) (*initproc.Ring, error) {
+	if name != "web" {
+		return nil, initproc.ErrBadName
+	}
+	r := initproc.NewRing(1 << 10)
+	r.Write([]byte("line 1\nline 2\n"))
+	return r, nil
+}
+
+func TestLogTail(t *testing.T) {
+	h := NewAPIHandler(&fakeController{}, Options{})
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/programs/web/log/stdout?bytes=7", nil))
+	if w.Code != 200 || w.Body.String() != "line 2\n" {
+		t.Fatalf("%d %q", w.Code, w.Body)
+	}
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/programs/nope/log/stdout", nil))
+	if w.Code != 404 {
+		t.Fatalf("unknown program: %d", w.Code)
+	}
+}
+
 func post(h http.Handler, ctype, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest("POST", "/api/v1/control", strings.NewReader(body))
 	req.Header.Set("Content-Type", ctype)

@@ -182,3 +182,38 @@ func (s *Supervisor) awaitSettled(ctx context.Context, verb string, targets []*p
 		}
 	}
 }
+
+// Stream returns the in-memory tail of a program's stdout or stderr (with
+// redirect_stderr, stderr is in stdout's). Rings are safe to read from any
+// goroutine.
+func (s *Supervisor) Stream(ctx context.Context, name, stream string) (*Ring, error) {
+	var ring *Ring
+	var err error
+	lerr := s.inLoop(ctx, func() {
+		p := s.byName[name]
+		switch {
+		case p == nil:
+			err = fmt.Errorf("%w: %s", ErrBadName, name)
+		case stream == "stdout":
+			ring = p.outRing
+		case stream == "stderr" && p.stderr != nil:
+			ring = p.errRing
+		case stream == "stderr":
+			err = fmt.Errorf("%w: %s has redirect_stderr=true: its stderr is in stdout", ErrNoFile, name)
+		default:
+			err = fmt.Errorf("%w: stream %q: want stdout or stderr", ErrBadVerb, stream)
+		}
+	})
+	if lerr != nil {
+		return nil, lerr
+	}
+	return ring, err
+}
+
+// ErrNoFile means there is no such log: supervisord's NO_FILE.
+var ErrNoFile = errors.New("no such log")
+
+// Shutdown begins an orderly shutdown, as SIGTERM does, and returns at once.
+func (s *Supervisor) Shutdown(ctx context.Context) error {
+	return s.inLoop(ctx, func() { s.beginShutdown(0, 0) })
+}

@@ -51,6 +51,7 @@ func newCtlCmd() *cobra.Command {
 	cmd.AddCommand(newStatusCmd(&f), newActionCmd(&f, "start", "started"), newActionCmd(&f, "stop", "stopped"),
 		newActionCmd(&f, "restart", "restarted"), newSignalCmd(&f), newHealthCmd(&f), newWaitCmd(&f))
 	cmd.AddCommand(newReloadCmds(&f)...)
+	cmd.AddCommand(newTailCmd(&f), newLogsCmd(&f), newPidCmd(&f), newAvailCmd(&f), newShutdownCmd(&f), newVersionCmd())
 	return cmd
 }
 
