@@ -45,6 +45,10 @@ autostart=false
 		out, _ := ctl(t, sock, "status", "web")
 		return pidRE.MatchString(out)
 	})
+	comp, err := exec.Command(initBin, "__complete", "ctl", "--socket", sock, "restart", "").Output()
+	if err != nil || !strings.Contains(string(comp), "\nweb\n") || !strings.Contains(string(comp), "\nlater\n") {
+		t.Fatalf("shell completion of program names: %v %q", err, comp)
+	}
 	out, code := ctl(t, sock, "status")
 	if code != 3 || !strings.Contains(out, "later                            STOPPED   Not started") {
 		t.Fatalf("status (exit %d, want 3 since later is stopped):\n%s", code, out)

@@ -52,6 +52,12 @@ func newCtlCmd() *cobra.Command {
 		newActionCmd(&f, "restart", "restarted"), newSignalCmd(&f), newHealthCmd(&f), newWaitCmd(&f))
 	cmd.AddCommand(newReloadCmds(&f)...)
 	cmd.AddCommand(newTailCmd(&f), newLogsCmd(&f), newPidCmd(&f), newAvailCmd(&f), newShutdownCmd(&f), newVersionCmd())
+	for _, sub := range cmd.Commands() {
+		switch sub.Name() {
+		case "status", "start", "stop", "restart", "tail", "pid":
+			sub.ValidArgsFunction = completePrograms(&f)
+		}
+	}
 	return cmd
 }
 
@@ -350,4 +356,29 @@ func (c *client) reload(w io.Writer, path string, applied bool, format string) e
 		fmt.Fprintln(w, "No config updates to processes")
 	}
 	return nil
+}
+
+// completePrograms completes program names (and group:*) from the running
+// init, for the shell completion cobra generates.
+func completePrograms(f *ctlFlags) cobra.CompletionFunc {
+	return func(c *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		cl, err := dial(f)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		ps, err := cl.programs()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		names := []string{"all"}
+		seen := map[string]bool{}
+		for _, p := range ps {
+			names = append(names, p.Name)
+			if p.Group != p.Name && !seen[p.Group] {
+				seen[p.Group] = true
+				names = append(names, p.Group+":*")
+			}
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
 }
