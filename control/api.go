@@ -43,6 +43,14 @@ func NewAPIHandler(c Controller, opts Options) http.Handler {
 	mux.HandleFunc("GET /api/v1/programs/{name}/log/{stream}", logTail(c))
 	mux.HandleFunc("POST /api/v1/shutdown", a.shutdown)
 	mux.HandleFunc("GET /api/v1/init", a.init)
+	mux.Handle("/RPC2", newRPC(c, opts.Version))
+	// supervisorctl tail -f streams from here.
+	mux.HandleFunc("GET /logtail/{name}/{stream}", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		q.Set("follow", "1")
+		r.URL.RawQuery = q.Encode()
+		logTail(c)(w, r)
+	})
 	return mux
 }
 

@@ -230,3 +230,41 @@ depends_on=db
 		t.Fatalf("db stopped before app, which depends on it:\n%s", out)
 	}
 }
+
+// A program that stops its WATCHDOG=1 pings, and one whose health check
+// fails with healthcheck_restart, are restarted.
+func TestWatchdogAndUnhealthyRestart(t *testing.T) {
+	dir := t.TempDir()
+	alive := filepath.Join(dir, "alive")
+	healthy := filepath.Join(dir, "healthy")
+	os.WriteFile(alive, nil, 0o644)
+	os.WriteFile(healthy, nil, 0o644)
+	conf := writeConfig(t, fmt.Sprintf(`
+[program:dog]
+command=@PROG@ watchdog %s
+ready=notify
+watchdog_timeout=500ms
+[program:sick]
+command=sh -c 'echo sick started; exec sleep 1000'
+startsecs=0
+healthcheck_command=test -e %s
+healthcheck_interval=100ms
+healthcheck_retries=2
+healthcheck_restart=true
+`, alive, healthy))
+	in := start(t, run{pid1: true, args: []string{"--runtime-dir", dir, "--socket", filepath.Join(dir, "s"), "-c", conf}})
+	in.waitOutput("dog  | watchdog started 500000\n")
+	in.waitOutput("sick | sick started\n")
+	os.Remove(alive)
+	in.waitOutput("watchdog timeout")
+	in.waitFor("dog to be restarted", 10*time.Second, func() bool {
+		return strings.Count(in.out.String(), "watchdog started") == 2
+	})
+	os.Remove(healthy)
+	in.waitOutput("restarting unhealthy program")
+	in.waitFor("sick to be restarted", 10*time.Second, func() bool {
+		return strings.Count(in.out.String(), "sick started") >= 2
+	})
+	in.signal(syscall.SIGTERM)
+	in.wait(20 * time.Second)
+}

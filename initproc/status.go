@@ -38,6 +38,10 @@ type ProgramStatus struct {
 	Why         string // why it is not ready, when it is not
 	Health      HealthState
 	Status      string // the last STATUS= it sent over NOTIFY_SOCKET
+	AutoStart   bool
+	Priority    int
+	Command     string
+	LogFile     string // stdout_logfile as configured
 }
 
 // InitStatus is a snapshot of init and its programs.
@@ -88,7 +92,8 @@ func (p *program) status() ProgramStatus {
 	ps := ProgramStatus{Name: p.cfg.Name, Group: p.cfg.Group, State: p.m.state, Pid: p.pid,
 		Start: p.m.started, Stop: p.m.stopped, ExitCode: -1, SpawnErr: p.m.spawnErr,
 		Restarts: p.restarts, Critical: p.cfg.Critical, Wanted: p.wanted, Health: p.health,
-		Status: p.notifyStatus}
+		Status: p.notifyStatus, AutoStart: p.cfg.AutoStart, Priority: p.cfg.Priority,
+		Command: p.cfg.CommandLine, LogFile: p.cfg.Stdout.File}
 	if p.m.exit != nil {
 		ps.ExitCode = p.m.exit.Code()
 	}

@@ -15,13 +15,13 @@
 # TABLE_OF.
 set -euo pipefail
 
-MEASUREMENTS=(startup size idle_rss programs_rss start_100 respawn log_throughput idle_cpu probes)
+MEASUREMENTS=(startup size idle_rss programs_rss start_100 respawn log_throughput idle_cpu probes ctl)
 
 # Which table each measurement's rows go to: "init" (vs tini and dumb-init)
 # or "sup" (vs supervisord).
 declare -A TABLE_OF=(
 	[startup]=init [size]=init [idle_rss]=init
-	[programs_rss]=sup [start_100]=sup [respawn]=sup [log_throughput]=sup [idle_cpu]=sup [probes]=sup
+	[programs_rss]=sup [start_100]=sup [respawn]=sup [log_throughput]=sup [idle_cpu]=sup [probes]=sup [ctl]=sup
 )
 
 # Targets.
@@ -390,6 +390,7 @@ needs_start_100() { needs_sup; }
 needs_respawn() { needs_sup; }
 needs_log_throughput() { needs_sup; need yes coreutils; }
 needs_idle_cpu() { needs_sup; }
+needs_ctl() { needs_sup; need hyperfine hyperfine; }
 needs_probes() { needs_sup; need wrk wrk; need curl curl; }
 
 # sod EPOCH: seconds of the (UTC) day of an $EPOCHREALTIME-style time,
@@ -891,6 +892,28 @@ bench_probes() {
 	row "RSS added by serving the probes and /metrics (kB)" "$((after - before)) ($before → $after)" "–" "–" "–" "–" "–"
 	sup_stop
 	note "probes: wrk -t2 -c10 -d${PROBE_SECONDS}s over loopback TCP (--http); supervisord has no such endpoint. RSS before: idle with 10 programs; after: right after the wrk runs and one /metrics scrape."
+}
+
+# ctl: `init ctl status` against `supervisorctl status`, each against its
+# own server supervising 10 programs, timed by hyperfine.
+CTL_TARGET_RATIO=0.05 # vigil <= 1/20 of supervisorctl's time
+
+bench_ctl() {
+	local json="$TMP/ctl.json" v s
+	sup_start vigil "$(sleepers_conf 10)"
+	sup_wait running 10
+	hyperfine -N -i --warmup 5 --runs 100 --export-json "$json" \
+		"$VIGIL ctl --socket $SUP_DIR/supervisor.sock status" >/dev/null 2>&1
+	v=$(hyperfine_stats "$json" | awk '{ printf "%.2f", $(NF-1) }')
+	sup_stop
+	sup_start supervisord "$(sleepers_conf 10)"
+	sup_wait running 10
+	hyperfine -N -i --warmup 3 --runs 20 --export-json "$json" \
+		"supervisorctl -c $SUP_CONF status" >/dev/null 2>&1
+	s=$(hyperfine_stats "$json" | awk '{ printf "%.2f", $(NF-1) }')
+	sup_stop
+	row "\`ctl status\` vs \`supervisorctl status\`, 10 programs (ms)" "$v" "$s" "–" "$(ratio "$v" "$s")" \
+		"≤ 1/20 of supervisorctl" "$(verdict "$v <= $CTL_TARGET_RATIO * $s")"
 }
 
 # ---------------------------------------------------------------- main

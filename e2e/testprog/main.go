@@ -45,6 +45,8 @@ func main() {
 		lines(args[0], n, len(args) > 2 && args[2] == "kill")
 	case "notify":
 		notify(args[0])
+	case "watchdog":
+		watchdog(args[0])
 	case "orphans":
 		n, _ := strconv.Atoi(args[0])
 		orphans(n)
@@ -270,5 +272,23 @@ func notify(file string) {
 	fmt.Println("notified")
 	for {
 		time.Sleep(time.Hour)
+	}
+}
+
+// watchdog says READY=1 and pings WATCHDOG=1 every 50ms while file exists;
+// once it is gone, the pings stop (and init should restart it).
+func watchdog(file string) {
+	addr := &net.UnixAddr{Name: os.Getenv("NOTIFY_SOCKET"), Net: "unixgram"}
+	c, err := net.DialUnix("unixgram", nil, addr)
+	if err != nil {
+		fail(err.Error())
+	}
+	c.Write([]byte("READY=1"))
+	fmt.Println("watchdog started", os.Getenv("WATCHDOG_USEC"))
+	for {
+		if _, err := os.Stat(file); err == nil {
+			c.Write([]byte("WATCHDOG=1"))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
