@@ -103,6 +103,8 @@ type ProgramJSON struct {
 	Restarts    uint64  `json:"restarts"`
 	Ready       bool    `json:"ready"`
 	Wanted      bool    `json:"wanted"`
+	AutoStart   bool    `json:"autostart"`
+	Priority    int     `json:"priority"`
 	Why         string  `json:"why,omitempty"`
 	Health      string  `json:"health"`
 	Status      string  `json:"status,omitempty"`
@@ -149,7 +151,7 @@ func (a api) programs(w http.ResponseWriter, r *http.Request) {
 func programJSON(p initproc.ProgramStatus, now time.Time) ProgramJSON {
 	return ProgramJSON{Name: p.Name, Group: p.Group, State: p.State.String(), StateCode: int(p.State),
 		Pid: p.Pid, Start: optSeconds(p.Start), Stop: optSeconds(p.Stop), ExitCode: p.ExitCode,
-		SpawnErr: p.SpawnErr, Restarts: p.Restarts, Ready: p.Ready, Wanted: p.Wanted, Why: p.Why, Health: p.Health.String(),
+		SpawnErr: p.SpawnErr, Restarts: p.Restarts, Ready: p.Ready, Wanted: p.Wanted, AutoStart: p.AutoStart, Priority: p.Priority, Why: p.Why, Health: p.Health.String(),
 		Status: p.Status, Description: Describe(p, now)}
 }
 

@@ -158,42 +158,41 @@ func (r *rpc) ring(ctx context.Context, params []any, stream string) (*initproc.
 	return r.c.Stream(ctx, name, stream)
 }
 
+// ringArgs reads the (name, offset, length) of the log methods.
+func (r *rpc) ringArgs(ctx context.Context, params []any, stream string) (*initproc.Ring, int64, int, error) {
+	ring, err := r.ring(ctx, params, stream)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	off, err := integer(params, 1)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	length, err := integer(params, 2)
+	return ring, int64(off), length, err
+}
+
 // tail is tailProcessStdoutLog(name, offset, length) -> [bytes, offset,
 // overflow].
 func (r *rpc) tail(stream string) rpcMethod {
 	return func(ctx context.Context, params []any) (any, error) {
-		ring, err := r.ring(ctx, params, stream)
+		ring, off, length, err := r.ringArgs(ctx, params, stream)
 		if err != nil {
 			return nil, err
 		}
-		off, err := integer(params, 1)
-		if err != nil {
-			return nil, err
-		}
-		length, err := integer(params, 2)
-		if err != nil {
-			return nil, err
-		}
-		data, next, overflow := ring.Tail(int64(off), length)
+		data, next, overflow := ring.Tail(off, length)
 		return []any{string(data), int(next), overflow}, nil
 	}
 }
 
+// read is readProcessStdoutLog(name, offset, length) -> bytes.
 func (r *rpc) read(stream string) rpcMethod {
 	return func(ctx context.Context, params []any) (any, error) {
-		ring, err := r.ring(ctx, params, stream)
+		ring, off, length, err := r.ringArgs(ctx, params, stream)
 		if err != nil {
 			return nil, err
 		}
-		off, err := integer(params, 1)
-		if err != nil {
-			return nil, err
-		}
-		length, err := integer(params, 2)
-		if err != nil {
-			return nil, err
-		}
-		data, err := ring.Read(int64(off), length)
+		data, err := ring.Read(off, length)
 		if err != nil {
 			return nil, xmlrpc.NewFault(xmlrpc.BadArguments, err.Error())
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -72,7 +73,7 @@ autostart=false
 	if pid, _ := strconv.Atoi(strings.TrimSpace(mustCtl(t, sock, "pid", "talker"))); pid <= 1 {
 		t.Fatalf("ctl pid talker: %d", pid)
 	}
-	if out := mustCtl(t, sock, "avail"); !strings.Contains(out, "quiet") || !strings.Contains(out, "avail") {
+	if out := mustCtl(t, sock, "avail"); !regexp.MustCompile(`(?m)^quiet +in use +manual +999:999$`).MatchString(out) {
 		t.Fatalf("avail: %q", out)
 	}
 	if out := mustCtl(t, sock, "version"); !strings.HasPrefix(out, "vigil ") {

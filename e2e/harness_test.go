@@ -24,6 +24,9 @@ type run struct {
 	wrap   []string // a command init is exec'd through (e.g. sh -c "trap ..."; exec "$@")
 	stdin  io.Reader
 	noWait bool // do not wait for init's first child before returning
+	// configSocket leaves the control socket to the config's
+	// [unix_http_server] file instead of a fresh path of the test's.
+	configSocket bool
 }
 
 // instance is a running init.
@@ -41,7 +44,12 @@ type instance struct {
 func start(t *testing.T, r run) *instance {
 	t.Helper()
 	requireRoot(t)
-	argv := append([]string{initBin}, r.args...)
+	// Each init gets a control socket of its own, so that runs never meet
+	// at the default path; a test that passes --socket overrides it.
+	argv := append([]string{initBin, "--socket", filepath.Join(t.TempDir(), "ctl.sock")}, r.args...)
+	if r.configSocket {
+		argv = append([]string{initBin}, r.args...)
+	}
 	if r.pid1 {
 		argv = append([]string{"unshare", "--pid", "--fork", "--mount-proc", "--kill-child"}, argv...)
 	}

@@ -40,7 +40,7 @@ startsecs=0
 %s`, sock, sock, extra)), 0o644)
 	}
 	write("")
-	in := start(t, run{pid1: true, args: []string{"-c", conf}})
+	in := start(t, run{pid1: true, configSocket: true, args: []string{"-c", conf}})
 	sctl := func(args ...string) (string, int) {
 		cmd := exec.Command(bin, append([]string{"-c", conf}, args...)...)
 		out, err := cmd.CombinedOutput()

@@ -14,7 +14,9 @@ import (
 
 // Value is a decoded XML-RPC value: one of int, bool, string, float64,
 // []byte, time.Time, []any, map[string]any, or nil for the <nil/>
-// extension.
+// extension. The encoders take these (except nil, which supervisord never
+// sends and a strict client would refuse) and a few more Go types; see
+// EncodeResponse.
 type Value = any
 
 // Call is a decoded methodCall.
@@ -44,8 +46,13 @@ var ErrTooLarge = errors.New("xmlrpc: body too large")
 
 var errTooDeep = fmt.Errorf("xmlrpc: arrays and structs nested deeper than %d", MaxDepth)
 
-// DecodeCall reads a methodCall of at most MaxCallSize bytes. Params is
-// empty, not nil, for a call without parameters, with or without <params>.
+// DecodeCall reads a methodCall. It refuses, with an error saying what is
+// wrong: DOCTYPE and ENTITY declarations (nothing is expanded), bodies over
+// MaxCallSize bytes (an HTTP handler should still wrap the body in
+// http.MaxBytesReader, whose error comes through), arrays and structs
+// nested deeper than MaxDepth, malformed XML, and XML that is not a
+// methodCall. Params is empty, not nil, for a call without parameters,
+// with or without <params>.
 func DecodeCall(r io.Reader) (*Call, error) {
 	p := newParser(r, MaxCallSize)
 	if err := p.root("methodCall"); err != nil {

@@ -61,6 +61,17 @@ func newCtlCmd() *cobra.Command {
 	return cmd
 }
 
+// withClient makes a command's RunE that first finds init.
+func withClient(f *ctlFlags, run func(c *cobra.Command, cl *client, args []string) error) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, args []string) error {
+		cl, err := dial(f)
+		if err != nil {
+			return err
+		}
+		return run(c, cl, args)
+	}
+}
+
 // client is an HTTP client over init's control socket.
 type client struct {
 	http *http.Client
@@ -145,11 +156,7 @@ func newStatusCmd(f *ctlFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "status [NAME...]",
 		Short: "Show programs like supervisorctl status; exit 3 if one is not running",
-		RunE: func(c *cobra.Command, names []string) error {
-			cl, err := dial(f)
-			if err != nil {
-				return err
-			}
+		RunE: withClient(f, func(c *cobra.Command, cl *client, names []string) error {
 			ps, err := cl.programs()
 			if err != nil {
 				return err
@@ -165,7 +172,7 @@ func newStatusCmd(f *ctlFlags) *cobra.Command {
 				}
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -197,11 +204,7 @@ func printStatus(w io.Writer, ps []control.ProgramJSON, format string) {
 		return
 	}
 	for _, p := range ps {
-		name := p.Name
-		if p.Group != p.Name {
-			name = p.Group + ":" + p.Name
-		}
-		fmt.Fprintf(w, "%-33s%-10s%s\n", name, p.State, p.Description)
+		fmt.Fprintf(w, "%-33s%-10s%s\n", namespec(p), p.State, p.Description)
 	}
 }
 
@@ -263,11 +266,7 @@ func newHealthCmd(f *ctlFlags) *cobra.Command {
 		Use:   "health",
 		Short: "Exit 0 when every program is ready, 3 otherwise (for HEALTHCHECK and exec probes)",
 		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			cl, err := dial(f)
-			if err != nil {
-				return err
-			}
+		RunE: withClient(f, func(c *cobra.Command, cl *client, _ []string) error {
 			code, body, err := cl.get("/readyz?verbose")
 			if err != nil {
 				return err
@@ -277,7 +276,7 @@ func newHealthCmd(f *ctlFlags) *cobra.Command {
 				return &exitError{code: exitNotRunning}
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -311,13 +310,9 @@ func newReloadCmds(f *ctlFlags) []*cobra.Command {
 	mk := func(use, short, path string, apply bool) *cobra.Command {
 		return &cobra.Command{
 			Use: use, Short: short, Args: cobra.NoArgs,
-			RunE: func(c *cobra.Command, _ []string) error {
-				cl, err := dial(f)
-				if err != nil {
-					return err
-				}
+			RunE: withClient(f, func(c *cobra.Command, cl *client, _ []string) error {
 				return cl.reload(c.OutOrStdout(), path, apply, f.output)
-			},
+			}),
 		}
 	}
 	return []*cobra.Command{
@@ -381,4 +376,13 @@ func completePrograms(f *ctlFlags) cobra.CompletionFunc {
 		}
 		return names, cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// namespec is supervisorctl's name for a process: "group:name", or just
+// "name" when the group is the program itself.
+func namespec(p control.ProgramJSON) string {
+	if p.Group != p.Name {
+		return p.Group + ":" + p.Name
+	}
+	return p.Name
 }

@@ -99,11 +99,7 @@ func newLogsCmd(f *ctlFlags) *cobra.Command {
 		Use:   "logs [-f]",
 		Short: "Show the output of every program, prefixed with its name",
 		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			cl, err := dial(f)
-			if err != nil {
-				return err
-			}
+		RunE: withClient(f, func(c *cobra.Command, cl *client, _ []string) error {
 			ps, err := cl.programs()
 			if err != nil {
 				return err
@@ -124,7 +120,7 @@ func newLogsCmd(f *ctlFlags) *cobra.Command {
 			}
 			wg.Wait()
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new output")
 	cmd.Flags().IntVarP(&lines, "lines", "n", 10, "how many lines of each program")
@@ -148,11 +144,7 @@ func newPidCmd(f *ctlFlags) *cobra.Command {
 		Use:   "pid [NAME|all]",
 		Short: "Print init's pid, or a program's, or every program's",
 		Args:  cobra.MaximumNArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			cl, err := dial(f)
-			if err != nil {
-				return err
-			}
+		RunE: withClient(f, func(c *cobra.Command, cl *client, args []string) error {
 			if len(args) == 0 {
 				_, body, err := cl.get("/api/v1/init")
 				if err != nil {
@@ -174,7 +166,7 @@ func newPidCmd(f *ctlFlags) *cobra.Command {
 				fmt.Fprintln(c.OutOrStdout(), p.Pid)
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -183,24 +175,19 @@ func newAvailCmd(f *ctlFlags) *cobra.Command {
 		Use:   "avail",
 		Short: "List the programs of the running config",
 		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			cl, err := dial(f)
-			if err != nil {
-				return err
-			}
+		RunE: withClient(f, func(c *cobra.Command, cl *client, _ []string) error {
 			ps, err := cl.programs()
 			if err != nil {
 				return err
 			}
+			// supervisorctl avail's columns; every program of the running
+			// config is in use.
 			for _, p := range ps {
-				state := "in use"
-				if !p.Wanted {
-					state = "avail"
-				}
-				fmt.Fprintf(c.OutOrStdout(), "%-32s %-12s %s\n", p.Name, state, "auto")
+				auto := map[bool]string{true: "auto", false: "manual"}[p.AutoStart]
+				fmt.Fprintf(c.OutOrStdout(), "%-32s %-9s %-9s %d:%d\n", namespec(p), "in use", auto, p.Priority, p.Priority)
 			}
 			return nil
-		},
+		}),
 	}
 }
 
@@ -209,11 +196,7 @@ func newShutdownCmd(f *ctlFlags) *cobra.Command {
 		Use:   "shutdown",
 		Short: "Stop every program and make init exit, as SIGTERM does",
 		Args:  cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			cl, err := dial(f)
-			if err != nil {
-				return err
-			}
+		RunE: withClient(f, func(c *cobra.Command, cl *client, _ []string) error {
 			resp, err := cl.http.Post("http://vigil/api/v1/shutdown", "application/json", nil)
 			if err != nil {
 				return &exitError{code: exitNoServer, msg: err.Error()}
@@ -224,6 +207,6 @@ func newShutdownCmd(f *ctlFlags) *cobra.Command {
 			}
 			fmt.Fprintln(c.OutOrStdout(), "Shut down")
 			return nil
-		},
+		}),
 	}
 }

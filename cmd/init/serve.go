@@ -69,28 +69,30 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 		mode = os.FileMode(cfg.Unix.Chmod)
 	}
 	path := socketPath(f.socket, cfg)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("control socket %s: %w (give --socket a writable path, or mount a tmpfs on /run)", path, err)
-	}
 	var listeners []net.Listener
-	ln, err := control.ListenUnix(path, mode)
+	// Without its socket init still runs the programs: the workload
+	// matters more than the control plane. It says why, once.
+	ln, err := listenSocket(path, mode)
 	if err != nil {
-		return nil, err
+		log.Warn("no control socket: "+err.Error(), "hint", "give --socket a free, writable path")
+	} else {
+		listeners = append(listeners, ln)
 	}
-	listeners = append(listeners, ln)
 	if addr := httpAddr(f.http, cfg); addr != "" {
 		tcp, err := net.Listen("tcp", addr)
 		if err != nil {
-			ln.Close()
+			for _, l := range listeners {
+				l.Close()
+			}
 			return nil, fmt.Errorf("--http %s: %w", addr, err)
 		}
 		listeners = append(listeners, tcp)
 	}
 	var servers []*http.Server
-	for i, l := range listeners {
-		h := api
-		if i > 0 {
-			h = probes
+	for _, l := range listeners {
+		h := probes
+		if l.Addr().Network() == "unix" {
+			h = api
 		}
 		srv := control.NewServer(h)
 		servers = append(servers, srv)
@@ -104,6 +106,15 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 		for _, srv := range servers {
 			srv.Close()
 		}
-		os.Remove(path)
+		if ln != nil {
+			os.Remove(path) // ours: a socket someone else listens on stays
+		}
 	}, nil
+}
+
+func listenSocket(path string, mode os.FileMode) (net.Listener, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("control socket %s: %w", path, err)
+	}
+	return control.ListenUnix(path, mode)
 }
