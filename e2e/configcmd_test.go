@@ -39,3 +39,23 @@ func TestConfigCheckReportsEveryError(t *testing.T) {
 		t.Fatalf("VIGIL_CONFIG not used by config check:\n%s", out)
 	}
 }
+
+// config show prints the merged config, env programs included, with the
+// values of secret-looking variables masked, and what it prints loads.
+func TestConfigShowMasksSecrets(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "app.conf")
+	os.WriteFile(p, []byte("[supervisord]\nenvironment=DB_PASSWORD=\"hunter2\",MODE=\"prod\"\n[program:web]\ncommand=sleep 1\nenvironment=API_TOKEN=\"abc\"\n"), 0o644)
+	cmd := exec.Command(initBin, "config", "show", "-c", p)
+	cmd.Env = append(os.Environ(), "VIGIL_PROGRAM_extra=true")
+	out, err := cmd.CombinedOutput()
+	s := string(out)
+	if err != nil || strings.Contains(s, "hunter2") || strings.Contains(s, "abc") ||
+		!strings.Contains(s, `DB_PASSWORD="****"`) || !strings.Contains(s, `MODE="prod"`) || !strings.Contains(s, "[program:extra]") {
+		t.Fatalf("config show: %v\n%s", err, s)
+	}
+	shown := filepath.Join(t.TempDir(), "shown.conf")
+	os.WriteFile(shown, out, 0o644)
+	if out, err := exec.Command(initBin, "config", "check", "-c", shown).CombinedOutput(); err != nil {
+		t.Fatalf("config show's output does not load: %v\n%s", err, out)
+	}
+}

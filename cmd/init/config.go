@@ -50,6 +50,8 @@ func baseEnv(files []string) (map[string]string, error) {
 			env[k] = v
 		}
 	}
+	// The API token is init's secret, not the programs'.
+	delete(env, "VIGIL_TOKEN")
 	for _, file := range files {
 		vars, err := config.ReadEnvFile(file)
 		if err != nil {

@@ -15,7 +15,7 @@ func newConfigCmd() *cobra.Command {
 		Use:   "config",
 		Short: "Check the configuration or print a sample",
 	}
-	cmd.AddCommand(newConfigCheckCmd(), newConfigSampleCmd())
+	cmd.AddCommand(newConfigCheckCmd(), newConfigSampleCmd(), newConfigShowCmd())
 	return cmd
 }
 

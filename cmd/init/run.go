@@ -17,20 +17,22 @@ import (
 
 // runFlags are the flags of init itself (the root command).
 type runFlags struct {
-	http      string
-	socket    string
-	runtime   string
-	waitReady string
-	config    string
-	envFiles  []string
-	prefix    bool
-	shutdown  time.Duration
-	pgroup    bool
-	rewrite   []string
-	remapExit []string
-	grace     time.Duration
-	verbose   bool
-	logFormat string
+	http         string
+	tokenFile    string
+	insecureHTTP bool
+	socket       string
+	runtime      string
+	waitReady    string
+	config       string
+	envFiles     []string
+	prefix       bool
+	shutdown     time.Duration
+	pgroup       bool
+	rewrite      []string
+	remapExit    []string
+	grace        time.Duration
+	verbose      bool
+	logFormat    string
 }
 
 func newRunCmd() *cobra.Command {
@@ -53,6 +55,8 @@ variable: --grace is VIGIL_GRACE, --log-format is VIGIL_LOG_FORMAT, and so on.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.config, "config", "c", "", "supervisord-style config file with the programs to run (default: searched for when no COMMAND is given)")
 	fl.StringVar(&f.http, "http", "", "also serve /livez, /readyz and /metrics on this TCP address, e.g. :9001 (default: [inet_http_server] port)")
+	fl.StringVar(&f.tokenFile, "token-file", "", "a file holding the bearer token that the TCP listener's API and XML-RPC accept (or VIGIL_TOKEN)")
+	fl.BoolVar(&f.insecureHTTP, "insecure-http", false, "serve the state-changing API on a non-loopback TCP address without credentials")
 	fl.StringVar(&f.socket, "socket", "", "the control socket (default: [unix_http_server] file, else /run/vigil.sock, else in the runtime directory)")
 	fl.StringVar(&f.runtime, "runtime-dir", "", "where init keeps its sockets (default /run/vigil, else vigil-UID in the temporary directory)")
 	fl.StringVar(&f.waitReady, "wait-ready", "", "start COMMAND only once every program is ready; with a duration, give up (exit 1) after it")

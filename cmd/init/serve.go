@@ -61,8 +61,7 @@ func httpAddr(flag string, cfg *config.Config) string {
 func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *slog.Logger) (func(), error) {
 	opts := control.Options{Version: versionString()}
 	// The socket's file mode is its access control, so it serves the API
-	// that changes state; TCP serves only the probes and metrics until
-	// it has authentication.
+	// that changes state; on TCP that takes credentials (tcpHandler).
 	api, probes := control.NewAPIHandler(s, opts), control.NewHandler(s, opts)
 	mode := os.FileMode(0o700)
 	if cfg.Unix != nil && cfg.Unix.Chmod != 0 {
@@ -88,11 +87,18 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 		}
 		listeners = append(listeners, tcp)
 	}
+	tcpAPI, err := tcpHandler(api, probes, cfg, f, log)
+	if err != nil {
+		for _, l := range listeners {
+			l.Close()
+		}
+		return nil, err
+	}
 	var servers []*http.Server
 	for _, l := range listeners {
-		h := probes
-		if l.Addr().Network() == "unix" {
-			h = api
+		h := api
+		if l.Addr().Network() != "unix" {
+			h = tcpAPI(l.Addr())
 		}
 		srv := control.NewServer(h)
 		servers = append(servers, srv)
@@ -117,4 +123,35 @@ func listenSocket(path string, mode os.FileMode) (net.Listener, error) {
 		return nil, fmt.Errorf("control socket %s: %w", path, err)
 	}
 	return control.ListenUnix(path, mode)
+}
+
+// tcpHandler decides what a TCP listener serves. Probes and metrics are
+// always open. The API and XML-RPC need the credentials when there are
+// some ([inet_http_server] username and password, or VIGIL_TOKEN /
+// --token-file); without any they are served on loopback only, and on any
+// other address only with --insecure-http.
+func tcpHandler(api, probes http.Handler, cfg *config.Config, f *runFlags, log *slog.Logger) (func(net.Addr) http.Handler, error) {
+	creds := control.Credentials{Token: os.Getenv("VIGIL_TOKEN")}
+	if cfg.Inet != nil {
+		creds.Username, creds.Password = cfg.Inet.Username, cfg.Inet.Password
+	}
+	if f.tokenFile != "" {
+		b, err := os.ReadFile(f.tokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("--token-file: %w", err)
+		}
+		creds.Token = strings.TrimSpace(string(b))
+	}
+	return func(addr net.Addr) http.Handler {
+		tcp, _ := addr.(*net.TCPAddr)
+		switch {
+		case !creds.Empty():
+			return control.RequireAuth(creds, api)
+		case tcp != nil && tcp.IP.IsLoopback(), f.insecureHTTP:
+			return api
+		}
+		log.Warn("the TCP listener serves probes and metrics only: state changes over a non-loopback address need credentials",
+			"addr", addr.String(), "fix", "set [inet_http_server] username and password, or VIGIL_TOKEN, or pass --insecure-http")
+		return probes
+	}, nil
 }

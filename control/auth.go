@@ -1,0 +1,57 @@
+package control
+
+import (
+	"crypto/sha1"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"strings"
+)
+
+// Credentials guard the state-changing side of a TCP listener: supervisord's
+// [inet_http_server] username and password (the password may be
+// "{SHA}" followed by the hex SHA-1 of it, as supervisord accepts), or a
+// bearer token. Empty fields are not accepted.
+type Credentials struct {
+	Username, Password string
+	Token              string
+}
+
+// Empty reports whether no way to authenticate is configured.
+func (c Credentials) Empty() bool { return c.Username == "" && c.Token == "" }
+
+// openPath lists what orchestrators probe without credentials.
+func openPath(p string) bool {
+	return p == "/livez" || p == "/healthz" || p == "/metrics" || p == "/readyz" || strings.HasPrefix(p, "/readyz/")
+}
+
+// RequireAuth lets probes and metrics through and asks every other request
+// for the credentials. Comparisons take the same time whatever matches.
+func RequireAuth(c Credentials, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if openPath(r.URL.Path) || c.allows(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("WWW-Authenticate", `Basic realm="vigil"`)
+		writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "this listener needs credentials: basic auth or a bearer token")
+	})
+}
+
+func (c Credentials) allows(r *http.Request) bool {
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && c.Token != "" {
+		return equal(tok, c.Token)
+	}
+	user, pass, ok := r.BasicAuth()
+	if !ok || c.Username == "" {
+		return false
+	}
+	userOK := equal(user, c.Username)
+	if hexSum, isSHA := strings.CutPrefix(c.Password, "{SHA}"); isSHA {
+		sum := sha1.Sum([]byte(pass))
+		return userOK && equal(hex.EncodeToString(sum[:]), strings.ToLower(hexSum))
+	}
+	return userOK && equal(pass, c.Password)
+}
+
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

@@ -1,0 +1,102 @@
+package e2e
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// supervisorctl over TCP with basic auth ({SHA} password on the server
+// side); probes stay open; a request without credentials is refused.
+func TestSupervisorctlOverTCPWithAuth(t *testing.T) {
+	bin := requireTool(t, "supervisorctl", "supervisor")
+	port := freePort(t)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "supervisord.conf")
+	os.WriteFile(conf, []byte(fmt.Sprintf(`
+[inet_http_server]
+port=127.0.0.1:%d
+username=admin
+password={SHA}e5e9fa1ba31ecd1ae84f75caaa474f3a663f05f4
+
+[supervisorctl]
+serverurl=http://127.0.0.1:%d
+username=admin
+password=secret
+
+[program:web]
+command=sleep 1000
+startsecs=0
+`, port, port)), 0o644)
+	in := start(t, run{pid1: true, args: []string{"-c", conf}})
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	in.waitFor("the TCP listener", 10*time.Second, func() bool {
+		resp, err := http.Get(base + "/livez")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil && resp.StatusCode == 200
+	})
+	resp, err := http.Post(base+"/RPC2", "text/xml", strings.NewReader(`<?xml version="1.0"?><methodCall><methodName>supervisor.getPID</methodName></methodCall>`))
+	if err != nil || resp.StatusCode != 401 {
+		t.Fatalf("unauthenticated XML-RPC: %v %v", resp, err)
+	}
+	resp, _ = http.Get(base + "/api/v1/programs")
+	if resp.StatusCode != 401 {
+		t.Fatalf("unauthenticated API: %d", resp.StatusCode)
+	}
+	out, err := exec.Command(bin, "-c", conf, "restart", "web").CombinedOutput()
+	if err != nil || string(out) != "web: stopped\nweb: started\n" {
+		t.Fatalf("supervisorctl restart over TCP: %v\n%s", err, out)
+	}
+	wrong := strings.Replace(mustRead(t, conf), "password=secret", "password=nope", 1)
+	os.WriteFile(conf, []byte(wrong), 0o644)
+	out, _ = exec.Command(bin, "-c", conf, "status").CombinedOutput()
+	if !strings.Contains(string(out), "Server requires authentication") {
+		t.Fatalf("wrong password accepted:\n%s", out)
+	}
+	in.signal(syscall.SIGTERM)
+	in.wait(20 * time.Second)
+}
+
+// Without credentials a non-loopback listener serves only the probes.
+func TestNoCredentialsNoStateChangesOverTheNetwork(t *testing.T) {
+	port := freePort(t)
+	in := start(t, run{pid1: true, args: []string{"--http", fmt.Sprintf("0.0.0.0:%d", port), "-c",
+		writeConfig(t, "[program:web]\ncommand=sleep 1000\nstartsecs=0\n")}})
+	in.waitOutput("serves probes and metrics only")
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	if resp, err := http.Get(base + "/readyz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", resp, err)
+	}
+	if resp, _ := http.Post(base+"/api/v1/shutdown", "application/json", nil); resp.StatusCode != 405 {
+		t.Fatalf("state change allowed without credentials: %d", resp.StatusCode)
+	}
+	in.signal(syscall.SIGTERM)
+	in.wait(20 * time.Second)
+}
+
+func mustRead(t *testing.T, p string) string {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
