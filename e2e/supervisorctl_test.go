@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -23,6 +24,8 @@ func TestSupervisorctlClient(t *testing.T) {
 		os.WriteFile(conf, []byte(fmt.Sprintf(`
 [unix_http_server]
 file=%s
+chmod=0760
+chown=nobody:nogroup
 
 [supervisorctl]
 serverurl=unix://%s
@@ -54,6 +57,9 @@ startsecs=0
 		_, code := sctl("status", "web")
 		return code == 0
 	})
+	if st, err := os.Stat(sock); err != nil || st.Mode().Perm() != 0o760 || st.Sys().(*syscall.Stat_t).Uid != 65534 {
+		t.Fatalf("socket mode or owner not as [unix_http_server] says: %v %v", st.Mode(), err)
+	}
 	for _, step := range []struct {
 		args []string
 		want string // a regexp the output must match

@@ -66,6 +66,14 @@ startsecs=0
 	if err != nil || string(out) != "web: stopped\nweb: started\n" {
 		t.Fatalf("supervisorctl restart over TCP: %v\n%s", err, out)
 	}
+	// init ctl finds init the same way: [supervisorctl] serverurl and its
+	// credentials.
+	if out, err := exec.Command(initBin, "ctl", "-c", conf, "status").CombinedOutput(); err != nil || !strings.Contains(string(out), "web") {
+		t.Fatalf("ctl -c over TCP: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(initBin, "ctl", "--server", base, "status").CombinedOutput(); err == nil || !strings.Contains(string(out), "401") {
+		t.Fatalf("ctl without credentials was not refused: %v\n%s", err, out)
+	}
 	wrong := strings.Replace(mustRead(t, conf), "password=secret", "password=nope", 1)
 	os.WriteFile(conf, []byte(wrong), 0o644)
 	out, _ = exec.Command(bin, "-c", conf, "status").CombinedOutput()

@@ -8,11 +8,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sh/vigil/config"
 	"github.com/vigil-sh/vigil/control"
 )
 
@@ -24,8 +26,11 @@ const (
 )
 
 type ctlFlags struct {
-	socket string
-	output string
+	socket     string
+	server     string
+	user, pass string
+	config     string
+	output     string
 }
 
 func newCtlCmd() *cobra.Command {
@@ -48,6 +53,10 @@ func newCtlCmd() *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&f.socket, "socket", "", "init's control socket (default: /run/vigil.sock, else the runtime directory's)")
 	cmd.PersistentFlags().StringVarP(&f.output, "output", "o", "text", "text or json")
+	cmd.PersistentFlags().StringVar(&f.server, "server", "", "init's TCP address as a URL, e.g. http://127.0.0.1:9001")
+	cmd.PersistentFlags().StringVarP(&f.user, "username", "u", "", "user name for --server")
+	cmd.PersistentFlags().StringVarP(&f.pass, "password", "p", "", "password for --server")
+	cmd.PersistentFlags().StringVarP(&f.config, "config", "c", "", "read where init listens from this config ([supervisorctl] serverurl, [unix_http_server] file)")
 	cmd.AddCommand(newStatusCmd(&f), newActionCmd(&f, "start", "started"), newActionCmd(&f, "stop", "stopped"),
 		newActionCmd(&f, "restart", "restarted"), newSignalCmd(&f), newHealthCmd(&f), newWaitCmd(&f))
 	cmd.AddCommand(newReloadCmds(&f)...)
@@ -72,35 +81,111 @@ func withClient(f *ctlFlags, run func(c *cobra.Command, cl *client, args []strin
 	}
 }
 
-// client is an HTTP client over init's control socket.
+// client is an HTTP client of init's control plane: over its socket, or
+// over TCP with credentials.
 type client struct {
 	http *http.Client
-	path string
+	base string // URL prefix of every request
+	path string // where it connects, for messages
 }
 
-// dial finds the socket: --socket or VIGIL_SOCKET, else the places init
-// uses by default. The error names every place it looked.
+// target is one place init may listen.
+type target struct {
+	url        string // unix:///path or http://host:port
+	user, pass string
+}
+
+// dial finds init: --server or VIGIL_SERVER (a URL), --socket or
+// VIGIL_SOCKET, the config's [supervisorctl] serverurl (with its username
+// and password) or [unix_http_server] file, then the default sockets. The
+// error names every place it looked.
 func dial(f *ctlFlags) (*client, error) {
-	candidates := []string{f.socket}
-	if f.socket == "" {
-		candidates = []string{"/run/vigil.sock", runtimeDir() + "/vigil.sock"}
-	}
 	var tried []string
-	for _, p := range candidates {
-		conn, err := net.DialTimeout("unix", p, 2*time.Second)
+	for _, t := range targets(f) {
+		cl, err := connect(t)
+		if err == nil {
+			return cl, nil
+		}
+		tried = append(tried, fmt.Sprintf("%s (%v)", t.url, unwrapNet(err)))
+	}
+	return nil, &exitError{code: exitNoServer, msg: "cannot reach init: tried " + strings.Join(tried, ", ") +
+		"; give --socket, --server, VIGIL_SOCKET or VIGIL_SERVER"}
+}
+
+func targets(f *ctlFlags) []target {
+	switch {
+	case f.server != "":
+		return []target{{url: f.server, user: f.user, pass: f.pass}}
+	case f.socket != "":
+		return []target{{url: "unix://" + f.socket}}
+	}
+	var ts []target
+	if cfg := ctlConfig(f); cfg != nil {
+		if c := cfg.Ctl; c != nil && c.ServerURL != "" {
+			ts = append(ts, target{url: c.ServerURL, user: c.Username, pass: c.Password})
+		}
+		if cfg.Unix != nil && cfg.Unix.File != "" {
+			ts = append(ts, target{url: "unix://" + cfg.Unix.File})
+		}
+	}
+	return append(ts, target{url: "unix:///run/vigil.sock"}, target{url: "unix://" + runtimeDir() + "/vigil.sock"})
+}
+
+// ctlConfig reads the config init would, if there is one, quietly: ctl
+// only wants to know where init listens.
+func ctlConfig(f *ctlFlags) *config.Config {
+	path := f.config
+	if path == "" {
+		path = findConfig()
+	}
+	if path == "" {
+		return nil
+	}
+	cfg, _, err := config.Load(path, config.LoadOptions{Env: map[string]string{}})
+	if err != nil {
+		return nil
+	}
+	return cfg
+}
+
+func connect(t target) (*client, error) {
+	if path, ok := strings.CutPrefix(t.url, "unix://"); ok {
+		conn, err := net.DialTimeout("unix", path, 2*time.Second)
 		if err != nil {
-			tried = append(tried, fmt.Sprintf("%s (%v)", p, unwrapNet(err)))
-			continue
+			return nil, err
 		}
 		conn.Close()
-		path := p
-		return &client{path: path, http: &http.Client{Transport: &http.Transport{
+		return &client{path: path, base: "http://vigil", http: &http.Client{Transport: &http.Transport{
 			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 				return (&net.Dialer{}).DialContext(ctx, "unix", path)
 			}}}}, nil
 	}
-	return nil, &exitError{code: exitNoServer, msg: "cannot reach init: tried " + strings.Join(tried, ", ") +
-		"; give --socket or VIGIL_SOCKET"}
+	u, err := url.Parse(t.url)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		return nil, fmt.Errorf("want unix:///path or http://host:port")
+	}
+	conn, err := net.DialTimeout("tcp", u.Host, 2*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	conn.Close()
+	var rt http.RoundTripper = http.DefaultTransport
+	if t.user != "" {
+		rt = basicAuth{user: t.user, pass: t.pass, next: rt}
+	}
+	return &client{path: t.url, base: strings.TrimSuffix(t.url, "/"), http: &http.Client{Transport: rt}}, nil
+}
+
+// basicAuth adds credentials to every request.
+type basicAuth struct {
+	user, pass string
+	next       http.RoundTripper
+}
+
+func (b basicAuth) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.SetBasicAuth(b.user, b.pass)
+	return b.next.RoundTrip(r)
 }
 
 func unwrapNet(err error) error {
@@ -111,7 +196,7 @@ func unwrapNet(err error) error {
 }
 
 func (c *client) get(path string) (int, []byte, error) {
-	resp, err := c.http.Get("http://vigil" + path)
+	resp, err := c.http.Get(c.base + path)
 	if err != nil {
 		return 0, nil, &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
 	}
@@ -122,7 +207,7 @@ func (c *client) get(path string) (int, []byte, error) {
 
 func (c *client) control(req control.ControlRequest) ([]control.ResultJSON, error) {
 	body, _ := json.Marshal(req)
-	resp, err := c.http.Post("http://vigil/api/v1/control", "application/json", bytes.NewReader(body))
+	resp, err := c.http.Post(c.base+"/api/v1/control", "application/json", bytes.NewReader(body))
 	if err != nil {
 		return nil, &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
 	}
@@ -323,7 +408,7 @@ func newReloadCmds(f *ctlFlags) []*cobra.Command {
 }
 
 func (c *client) reload(w io.Writer, path string, applied bool, format string) error {
-	resp, err := c.http.Post("http://vigil"+path, "application/json", nil)
+	resp, err := c.http.Post(c.base+path, "application/json", nil)
 	if err != nil {
 		return &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
 	}

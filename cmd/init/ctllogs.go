@@ -44,7 +44,7 @@ func newTailCmd(f *ctlFlags) *cobra.Command {
 // tail prints the last n lines of a stream, each with prefix, and with
 // follow what comes after, line by line.
 func (c *client) tail(w io.Writer, name, stream string, n int, follow bool, prefix string) error {
-	base := fmt.Sprintf("http://vigil/api/v1/programs/%s/log/%s", name, stream)
+	base := fmt.Sprintf("%s/api/v1/programs/%s/log/%s", c.base, name, stream)
 	resp, err := c.logGet(name, fmt.Sprintf("%s?bytes=%d", base, tailBytes))
 	if err != nil {
 		return err
@@ -197,7 +197,7 @@ func newShutdownCmd(f *ctlFlags) *cobra.Command {
 		Short: "Stop every program and make init exit, as SIGTERM does",
 		Args:  cobra.NoArgs,
 		RunE: withClient(f, func(c *cobra.Command, cl *client, _ []string) error {
-			resp, err := cl.http.Post("http://vigil/api/v1/shutdown", "application/json", nil)
+			resp, err := cl.http.Post(cl.base+"/api/v1/shutdown", "application/json", nil)
 			if err != nil {
 				return &exitError{code: exitNoServer, msg: err.Error()}
 			}

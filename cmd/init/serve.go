@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -71,7 +73,7 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 	var listeners []net.Listener
 	// Without its socket init still runs the programs: the workload
 	// matters more than the control plane. It says why, once.
-	ln, err := listenSocket(path, mode)
+	ln, err := listenSocket(path, mode, cfg.Unix)
 	if err != nil {
 		log.Warn("no control socket: "+err.Error(), "hint", "give --socket a free, writable path")
 	} else {
@@ -118,11 +120,39 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 	}, nil
 }
 
-func listenSocket(path string, mode os.FileMode) (net.Listener, error) {
+func listenSocket(path string, mode os.FileMode, u *config.UnixHTTPServer) (net.Listener, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("control socket %s: %w", path, err)
 	}
-	return control.ListenUnix(path, mode)
+	ln, err := control.ListenUnix(path, mode)
+	if err != nil || u == nil || u.Chown == "" {
+		return ln, err
+	}
+	// [unix_http_server] chown=user[:group], as supervisord.
+	if err := chown(path, u.Chown); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("control socket %s: chown=%s: %w", path, u.Chown, err)
+	}
+	return ln, nil
+}
+
+func chown(path, spec string) error {
+	name, group, _ := strings.Cut(spec, ":")
+	usr, err := user.Lookup(name)
+	if err != nil {
+		return err
+	}
+	gid := usr.Gid
+	if group != "" {
+		g, err := user.LookupGroup(group)
+		if err != nil {
+			return err
+		}
+		gid = g.Gid
+	}
+	uid, _ := strconv.Atoi(usr.Uid)
+	g, _ := strconv.Atoi(gid)
+	return os.Chown(path, uid, g)
 }
 
 // tcpHandler decides what a TCP listener serves. Probes and metrics are
