@@ -132,12 +132,22 @@ type ErrorJSON struct {
 	Message string `json:"message"`
 }
 
-func (a api) programs(w http.ResponseWriter, r *http.Request) {
+// snapshot takes a snapshot for a request, answering 503 when init does
+// not answer in time.
+func (a api) snapshot(w http.ResponseWriter, r *http.Request) (initproc.InitStatus, bool) {
 	ctx, cancel := context.WithTimeout(r.Context(), DefaultLivenessTimeout)
 	defer cancel()
 	st, err := a.c.Snapshot(ctx)
 	if err != nil {
 		writeError(w, http.StatusServiceUnavailable, "NOT_RESPONDING", err.Error())
+		return st, false
+	}
+	return st, true
+}
+
+func (a api) programs(w http.ResponseWriter, r *http.Request) {
+	st, ok := a.snapshot(w, r)
+	if !ok {
 		return
 	}
 	now := time.Now()
@@ -265,11 +275,8 @@ type InitJSON struct {
 }
 
 func (a api) init(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), DefaultLivenessTimeout)
-	defer cancel()
-	st, err := a.c.Snapshot(ctx)
-	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "NOT_RESPONDING", err.Error())
+	st, ok := a.snapshot(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, InitJSON{Pid: os.Getpid(), Started: optSeconds(st.Started), ShuttingDown: st.ShuttingDown})

@@ -3,14 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-sh/vigil/config"
-	"github.com/vigil-sh/vigil/initproc"
 )
 
 // secretKey matches the names of variables whose values config show masks.
@@ -23,23 +21,15 @@ func newConfigShowCmd() *cobra.Command {
 		Short: "Print the effective config (file, includes and VIGIL_PROGRAM_* merged), secrets masked",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if err := flagsFromEnv(c.Flags(), lookupEnv); err != nil {
-				return err
-			}
-			log, _ := initproc.NewLogger(c.ErrOrStderr(), "text", slog.LevelWarn)
-			cfg, _, err := loadConfig(&f, false, log)
+			cfg, err := configForCommand(c, &f)
 			if err != nil {
 				return err
-			}
-			if cfg == nil {
-				return &exitError{code: exitUsage, msg: "no programs: give -c FILE, set VIGIL_CONFIG or define VIGIL_PROGRAM_<name>"}
 			}
 			showConfig(c.OutOrStdout(), cfg)
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&f.config, "config", "c", "", "the config file (default: searched for as init does without a command)")
-	cmd.Flags().StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a .env file (repeatable)")
+	configFlags(cmd, &f)
 	return cmd
 }
 
