@@ -10,7 +10,7 @@ import (
 // subcommands are the first words that are init's own; anything else is a
 // command to run. A program that happens to share one of these names is run
 // with `init -- name`.
-var subcommands = []string{"version", "config", "ctl", "help", "completion", "__complete", "__completeNoDesc"}
+var subcommands = []string{"version", "config", "ctl", "install", "help", "completion", "__complete", "__completeNoDesc"}
 
 // runsInit tells whether these arguments make this process the init (and not
 // a short-lived subcommand), before any parsing, so that only the init pays
@@ -39,6 +39,6 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf("%v (see %s --help)", err, c.CommandPath())
 	})
-	root.AddCommand(newVersionCmd(), newConfigCmd(), newCtlCmd())
+	root.AddCommand(newVersionCmd(), newConfigCmd(), newCtlCmd(), newInstallCmd())
 	return root
 }
