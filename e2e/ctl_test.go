@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -14,15 +15,22 @@ import (
 // ctl runs init ctl against sock and returns its output and exit code.
 func ctl(t *testing.T, sock string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(initBin, append([]string{"ctl", "--socket", sock}, args...)...)
-	out, err := cmd.CombinedOutput()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
+	return runCode(t, initBin, append([]string{"ctl", "--socket", sock}, args...)...)
+}
+
+// runCode runs a command to its end and returns its combined output and
+// exit code; a command that cannot be started fails the test.
+func runCode(t *testing.T, name string, args ...string) (string, int) {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return string(out), ee.ExitCode()
+	case err != nil:
 		t.Fatal(err)
 	}
-	return string(out), code
+	return string(out), 0
 }
 
 var pidRE = regexp.MustCompile(`RUNNING +pid (\d+),`)

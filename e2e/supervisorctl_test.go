@@ -45,13 +45,7 @@ startsecs=0
 	write("")
 	in := start(t, run{pid1: true, configSocket: true, args: []string{"-c", conf}})
 	sctl := func(args ...string) (string, int) {
-		cmd := exec.Command(bin, append([]string{"-c", conf}, args...)...)
-		out, err := cmd.CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		}
-		return string(out), code
+		return runCode(t, bin, append([]string{"-c", conf}, args...)...)
 	}
 	in.waitFor("supervisorctl to connect", 10*time.Second, func() bool {
 		_, code := sctl("status", "web")

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -393,7 +394,7 @@ func TestHealthCheckerStopKillsCommand(t *testing.T) {
 		runHealthChecker(hc, p, time.Now(), func(HealthState, string) {}, stop)
 	}()
 	<-running
-	time.Sleep(100 * time.Millisecond) // let the command start
+	waitForChild(t, "sleep")
 	stopped := time.Now()
 	close(stop)
 	select {
@@ -403,5 +404,27 @@ func TestHealthCheckerStopKillsCommand(t *testing.T) {
 	}
 	if took := (<-finished).Sub(stopped); took > 3*time.Second {
 		t.Fatalf("command check ended %v after stop", took)
+	}
+}
+
+// waitForChild waits until this process has a child with command name comm:
+// the check's command has really started.
+func waitForChild(t *testing.T, comm string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		tasks, _ := filepath.Glob("/proc/self/task/*/children")
+		for _, task := range tasks {
+			b, _ := os.ReadFile(task)
+			for _, pid := range strings.Fields(string(b)) {
+				if c, _ := os.ReadFile("/proc/" + pid + "/comm"); strings.TrimSpace(string(c)) == comm {
+					return
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s child appeared", comm)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

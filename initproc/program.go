@@ -43,8 +43,7 @@ type program struct {
 	deps         []*program // depends_on, resolved
 	wanted       bool       // should be running: started, and not stopped since
 	waiting      bool       // wanted, but held back until its dependencies are ready
-	restarts     uint64     // spawns after the first
-	spawns       uint64
+	spawns       uint64     // runs started; all but the first are restarts
 	health       HealthState
 	healthOut    string
 	notifyStatus string
@@ -157,57 +156,69 @@ func (p *program) signal(sig syscall.Signal, group bool) {
 // machine like supervisord's spawn errors.
 func (s *Supervisor) spawn(p *program) {
 	now := time.Now()
-	spec, err := s.spec(p)
+	spec, pid, exited, readers, err := s.forkRun(p)
 	if err != nil {
-		s.apply(p, p.m.spawnFailed(now, err))
-		return
-	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		s.apply(p, p.m.spawnFailed(now, err))
-		return
-	}
-	errR, errW := outR, outW
-	if p.stderr != nil {
-		if errR, errW, err = os.Pipe(); err != nil {
-			outR.Close()
-			outW.Close()
-			s.apply(p, p.m.spawnFailed(now, err))
-			return
-		}
-	}
-	spec.Files = []uintptr{s.devnull.Fd(), outW.Fd(), errW.Fd()}
-	pid, exited, err := s.startWithUmask(spec, p.cfg.Umask)
-	outW.Close()
-	if p.stderr != nil {
-		errW.Close()
-	}
-	if err != nil {
-		outR.Close()
-		if p.stderr != nil {
-			errR.Close()
-		}
 		s.log.Warn("spawn error", "program", p.cfg.Name, "err", err)
 		s.apply(p, p.m.spawnFailed(now, err))
 		return
 	}
 	p.pid = pid
-	if p.spawns++; p.spawns > 1 {
-		p.restarts++
-	}
+	p.spawns++
 	s.log.Info("spawned", "program", p.cfg.Name, "pid", pid)
-	s.watch(p, pid, exited, outR, errR)
+	s.watch(p, exited, readers)
 	s.startRun(p, spec)
 	s.apply(p, p.m.spawned(now))
+}
+
+// forkRun forks the program with its output on fresh pipes (one pipe for
+// both with redirect_stderr) and returns the read ends, stdout's first.
+func (s *Supervisor) forkRun(p *program) (Spec, int, <-chan Exit, []*os.File, error) {
+	spec, err := s.spec(p)
+	if err != nil {
+		return spec, 0, nil, nil, err
+	}
+	var readers, writers []*os.File
+	defer func() {
+		for _, w := range writers {
+			w.Close() // the child has its copies
+		}
+	}()
+	for range 1 + btoi(p.stderr != nil) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			closeAll(readers)
+			return spec, 0, nil, nil, err
+		}
+		readers, writers = append(readers, r), append(writers, w)
+	}
+	spec.Files = []uintptr{s.devnull.Fd(), writers[0].Fd(), writers[len(writers)-1].Fd()}
+	pid, exited, err := s.startWithUmask(spec, p.cfg.Umask)
+	if err != nil {
+		closeAll(readers)
+		return spec, 0, nil, nil, err
+	}
+	return spec, pid, exited, readers, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
 }
 
 // watch pumps the run's output and reports its exit once what it wrote has
 // been read, so a program's last lines are out before anyone hears it
 // ended. That is at EOF, or, when a process it left behind holds the pipe
 // open, once the pipe is empty.
-func (s *Supervisor) watch(p *program, pid int, exited <-chan Exit, outR, errR *os.File) {
+func (s *Supervisor) watch(p *program, exited <-chan Exit, readers []*os.File) {
 	var wg sync.WaitGroup
-	readers := []*os.File{outR}
 	pump := func(st *Stream, r *os.File) {
 		wg.Add(1)
 		s.pumps.Add(1)
@@ -217,17 +228,14 @@ func (s *Supervisor) watch(p *program, pid int, exited <-chan Exit, outR, errR *
 			st.Pump(r)
 		})
 	}
-	pump(p.stdout, outR)
+	pump(p.stdout, readers[0])
 	if p.stderr != nil {
-		pump(p.stderr, errR)
-		readers = append(readers, errR)
+		pump(p.stderr, readers[1])
 	}
 	drained := make(chan struct{})
 	go func() {
 		wg.Wait()
-		for _, r := range readers {
-			r.Close()
-		}
+		closeAll(readers)
 		close(drained)
 	}()
 	Go(s.log, "watch", func() {

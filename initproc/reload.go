@@ -25,8 +25,10 @@ func (s *Supervisor) Reread(ctx context.Context) (Diff, error) {
 		return Diff{}, err
 	}
 	var d Diff
-	err = s.inLoop(ctx, func() { d = s.diff(cfg) })
-	return d, err
+	if err := s.inLoop(ctx, func() { d = s.diff(cfg) }); err != nil {
+		return Diff{}, err
+	}
+	return d, nil
 }
 
 // Update reads the config again and applies the difference: added programs
@@ -40,14 +42,18 @@ func (s *Supervisor) Update(ctx context.Context) (Diff, error) {
 		return Diff{}, err
 	}
 	var d Diff
+	var applyErr error
 	err = s.inLoop(ctx, func() {
 		if s.stop != nil {
-			err = ErrShuttingDown
+			applyErr = ErrShuttingDown
 			return
 		}
-		d, err = s.applyConfig(cfg)
+		d, applyErr = s.applyConfig(cfg)
 	})
-	return d, err
+	if err != nil {
+		return Diff{}, err
+	}
+	return d, applyErr
 }
 
 func (s *Supervisor) load() (*config.Config, error) {
@@ -57,7 +63,9 @@ func (s *Supervisor) load() (*config.Config, error) {
 	return s.opts.Reload()
 }
 
-// inLoop runs fn in the loop and waits for it, or for ctx.
+// inLoop runs fn in the loop and waits for it, or for ctx: the one way in
+// for the control plane. When it returns an error, fn may still run later,
+// so callers read what fn writes only after a nil error.
 func (s *Supervisor) inLoop(ctx context.Context, fn func()) error {
 	done := make(chan struct{})
 	select {

@@ -40,32 +40,23 @@ var (
 // and nothing is changed.
 func (s *Supervisor) Control(ctx context.Context, r Request) ([]Result, error) {
 	var results []Result
-	var err error
 	var targets []*program
-	done := make(chan struct{})
-	call := callEvent{fn: func() {
-		defer close(done)
-		if targets, err = s.resolve(r.Names); err != nil {
+	var reqErr error
+	err := s.inLoop(ctx, func() {
+		if targets, reqErr = s.resolve(r.Names); reqErr != nil {
 			return
 		}
 		if s.stop != nil {
-			err = ErrShuttingDown
+			reqErr = ErrShuttingDown
 			return
 		}
-		results, err = s.apply1(r, targets)
-	}}
-	select {
-	case s.events <- call:
-	case <-ctx.Done():
-		return nil, ErrNotResponding
-	}
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return nil, ErrNotResponding
-	}
-	if err != nil || !r.Wait {
-		return results, err
+		results, reqErr = s.apply1(r, targets)
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case reqErr != nil || !r.Wait:
+		return results, reqErr
 	}
 	return results, s.awaitSettled(ctx, r.Verb, targets)
 }
@@ -156,27 +147,16 @@ func (s *Supervisor) awaitSettled(ctx context.Context, verb string, targets []*p
 		return true
 	}
 	for {
-		type answer struct {
-			done    bool
-			changed <-chan struct{}
+		var done bool
+		var changed <-chan struct{}
+		if err := s.inLoop(ctx, func() { done, changed = settled(), s.changed }); err != nil {
+			return err
 		}
-		ch := make(chan answer, 1)
-		select {
-		case s.events <- callEvent{fn: func() { ch <- answer{settled(), s.changed} }}:
-		case <-ctx.Done():
-			return ErrNotResponding
-		}
-		var a answer
-		select {
-		case a = <-ch:
-		case <-ctx.Done():
-			return ErrNotResponding
-		}
-		if a.done {
+		if done {
 			return nil
 		}
 		select {
-		case <-a.changed:
+		case <-changed:
 		case <-ctx.Done():
 			return ErrNotResponding
 		}

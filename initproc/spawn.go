@@ -42,7 +42,7 @@ type StartError struct {
 func (e *StartError) Error() string { return fmt.Sprintf("%s: %v", e.Command, e.Err) }
 func (e *StartError) Unwrap() error { return e.Err }
 
-// Start forks and execs spec through the reaper. The child's signal handlers
+// StartSpec forks and execs spec through the reaper. The child's signal handlers
 // are the defaults, except that signals init inherited as ignored (and does
 // not catch) stay ignored; its signal mask is the one init was started with.
 func (r *Reaper) StartSpec(spec Spec) (int, <-chan Exit, error) {

@@ -62,18 +62,11 @@ var ErrNotResponding = errors.New("init's supervisor loop is not responding")
 // loop. Because it needs the loop to answer, it doubles as the liveness
 // heartbeat: it fails with ErrNotResponding when ctx ends first.
 func (s *Supervisor) Snapshot(ctx context.Context) (InitStatus, error) {
-	ch := make(chan InitStatus, 1)
-	select {
-	case s.events <- callEvent{fn: func() { ch <- s.snapshot() }}:
-	case <-ctx.Done():
-		return InitStatus{}, ErrNotResponding
+	var st InitStatus
+	if err := s.inLoop(ctx, func() { st = s.snapshot() }); err != nil {
+		return InitStatus{}, err
 	}
-	select {
-	case st := <-ch:
-		return st, nil
-	case <-ctx.Done():
-		return InitStatus{}, ErrNotResponding
-	}
+	return st, nil
 }
 
 func (s *Supervisor) snapshot() InitStatus {
@@ -91,7 +84,7 @@ func (s *Supervisor) snapshot() InitStatus {
 func (p *program) status() ProgramStatus {
 	ps := ProgramStatus{Name: p.cfg.Name, Group: p.cfg.Group, State: p.m.state, Pid: p.pid,
 		Start: p.m.started, Stop: p.m.stopped, ExitCode: -1, SpawnErr: p.m.spawnErr,
-		Restarts: p.restarts, Critical: p.cfg.Critical, Wanted: p.wanted, Health: p.health,
+		Restarts: max(p.spawns, 1) - 1, Critical: p.cfg.Critical, Wanted: p.wanted, Health: p.health,
 		Status: p.notifyStatus, AutoStart: p.cfg.AutoStart, Priority: p.cfg.Priority,
 		Command: p.cfg.CommandLine, LogFile: p.cfg.Stdout.File}
 	if p.m.exit != nil {

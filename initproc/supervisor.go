@@ -198,14 +198,6 @@ func (s *Supervisor) after(p *program, a action) {
 	time.AfterFunc(a.delay, func() { s.events <- timerEvent{p: p, kind: a.timer, gen: a.gen} })
 }
 
-// Call runs fn in the supervisor's loop and waits for it: the narrow door
-// through which the control plane sees and changes programs.
-func (s *Supervisor) Call(fn func()) {
-	done := make(chan struct{})
-	s.events <- callEvent{fn: func() { defer close(done); fn() }}
-	<-done
-}
-
 // want marks p as wanted and starts it, or holds it back until its
 // dependencies are ready.
 func (s *Supervisor) want(p *program) error {

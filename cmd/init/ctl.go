@@ -206,23 +206,38 @@ func (c *client) get(path string) (int, []byte, error) {
 }
 
 func (c *client) control(req control.ControlRequest) ([]control.ResultJSON, error) {
-	body, _ := json.Marshal(req)
-	resp, err := c.http.Post(c.base+"/api/v1/control", "application/json", bytes.NewReader(body))
-	if err != nil {
-		return nil, &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
-	}
-	defer resp.Body.Close()
 	var out struct {
 		Results []control.ResultJSON `json:"results"`
-		Error   *control.ErrorJSON   `json:"error"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, &exitError{code: exitFailed, msg: "bad answer from init: " + err.Error()}
+	return out.Results, c.post("/api/v1/control", req, &out)
+}
+
+// post sends body as JSON and decodes the answer into out. An API error
+// becomes a one-line message (several lines for a config with errors).
+func (c *client) post(path string, body, out any) error {
+	b, _ := json.Marshal(body)
+	resp, err := c.http.Post(c.base+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		return &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
 	}
-	if out.Error != nil {
-		return nil, &exitError{code: exitFailed, msg: out.Error.Code + ": " + out.Error.Message}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
 	}
-	return out.Results, nil
+	var e struct {
+		Error *control.ErrorJSON `json:"error"`
+	}
+	if json.Unmarshal(raw, &e) == nil && e.Error != nil {
+		return &exitError{code: exitFailed, msg: e.Error.Code + ": " + strings.ReplaceAll(e.Error.Message, "\n", "\nvigil: ")}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("init answered %s", resp.Status)}
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return &exitError{code: exitFailed, msg: "bad answer from init: " + err.Error()}
+	}
+	return nil
 }
 
 func (c *client) programs() ([]control.ProgramJSON, error) {
@@ -242,11 +257,7 @@ func newStatusCmd(f *ctlFlags) *cobra.Command {
 		Use:   "status [NAME...]",
 		Short: "Show programs like supervisorctl status; exit 3 if one is not running",
 		RunE: withClient(f, func(c *cobra.Command, cl *client, names []string) error {
-			ps, err := cl.programs()
-			if err != nil {
-				return err
-			}
-			ps, err = selectPrograms(ps, names)
+			ps, err := cl.selected(names)
 			if err != nil {
 				return err
 			}
@@ -259,6 +270,15 @@ func newStatusCmd(f *ctlFlags) *cobra.Command {
 			return nil
 		}),
 	}
+}
+
+// selected is the programs that names match, as supervisorctl picks them.
+func (c *client) selected(names []string) ([]control.ProgramJSON, error) {
+	ps, err := c.programs()
+	if err != nil {
+		return nil, err
+	}
+	return selectPrograms(ps, names)
 }
 
 // selectPrograms keeps the programs names match ("name", "group:name",
@@ -408,20 +428,9 @@ func newReloadCmds(f *ctlFlags) []*cobra.Command {
 }
 
 func (c *client) reload(w io.Writer, path string, applied bool, format string) error {
-	resp, err := c.http.Post(c.base+path, "application/json", nil)
-	if err != nil {
-		return &exitError{code: exitNoServer, msg: fmt.Sprintf("%s: %v", c.path, err)}
-	}
-	defer resp.Body.Close()
-	var out struct {
-		control.DiffJSON
-		Error *control.ErrorJSON `json:"error"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return &exitError{code: exitFailed, msg: "bad answer from init: " + err.Error()}
-	}
-	if out.Error != nil {
-		return &exitError{code: exitFailed, msg: out.Error.Code + ": " + strings.ReplaceAll(out.Error.Message, "\n", "\nvigil: ")}
+	var out struct{ control.DiffJSON }
+	if err := c.post(path, nil, &out); err != nil {
+		return err
 	}
 	if format == "json" {
 		return json.NewEncoder(w).Encode(out.DiffJSON)

@@ -155,11 +155,8 @@ func newPidCmd(f *ctlFlags) *cobra.Command {
 				fmt.Fprintln(c.OutOrStdout(), in.Pid)
 				return nil
 			}
-			ps, err := cl.programs()
+			ps, err := cl.selected(args)
 			if err != nil {
-				return err
-			}
-			if ps, err = selectPrograms(ps, args); err != nil {
 				return err
 			}
 			for _, p := range ps {
@@ -197,13 +194,9 @@ func newShutdownCmd(f *ctlFlags) *cobra.Command {
 		Short: "Stop every program and make init exit, as SIGTERM does",
 		Args:  cobra.NoArgs,
 		RunE: withClient(f, func(c *cobra.Command, cl *client, _ []string) error {
-			resp, err := cl.http.Post(cl.base+"/api/v1/shutdown", "application/json", nil)
-			if err != nil {
-				return &exitError{code: exitNoServer, msg: err.Error()}
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				return &exitError{code: exitFailed, msg: "shutdown refused: " + resp.Status}
+			var out map[string]string
+			if err := cl.post("/api/v1/shutdown", nil, &out); err != nil {
+				return err
 			}
 			fmt.Fprintln(c.OutOrStdout(), "Shut down")
 			return nil
