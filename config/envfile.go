@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/go-multierror"
@@ -86,11 +87,13 @@ func envFileMsg(err error, data []byte, line int) string {
 	return msg
 }
 
+// quote quotes s, clipped to 80 bytes, for a message of one line: a
+// multi-line quoted value must not spill its lines into it.
 func quote(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "..."
 	}
-	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
+	return strconv.Quote(s)
 }
 
 // Environ builds the environment p starts with, in the order of precedence

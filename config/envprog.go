@@ -49,6 +49,11 @@ func (l *loader) envSetting(variable string) (envSetting, bool) {
 		l.d.errorf(pos, "", "no key after \"__\": write %s%s__AUTORESTART=false and the like", EnvProgramPrefix, name)
 		return envSetting{}, false
 	}
+	if strings.Trim(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
+		// Keys are what an INI line can hold; this one is a typo or junk.
+		l.d.errorf(pos, "", "bad key %q: use only letters, digits and _", key)
+		return envSetting{}, false
+	}
 	return envSetting{variable: variable, name: name, key: key, value: strings.TrimSpace(l.opts.Env[variable])}, true
 }
 

@@ -78,6 +78,9 @@ func TestEnvProgramErrors(t *testing.T) {
 			`env VIGIL_PROGRAM_web__: no key after "__": write VIGIL_PROGRAM_web__AUTORESTART=false and the like`},
 		{map[string]string{"VIGIL_PROGRAM_web": "x", "VIGIL_PROGRAM_web__COMMAND": "y"},
 			`env VIGIL_PROGRAM_web__COMMAND: command: set twice, also by VIGIL_PROGRAM_web`},
+		{map[string]string{"VIGIL_PROGRAM_web": "x", "VIGIL_PROGRAM_web__AUTO RESTART": "y"},
+			`env VIGIL_PROGRAM_web__AUTO RESTART: bad key "auto restart": use only letters, digits and _`},
+		{map[string]string{"VIGIL_PROGRAM_\n": "x"}, `env "VIGIL_PROGRAM_\n": bad program name "\n": a name cannot contain whitespace`},
 		{map[string]string{"VIGIL_PROGRAM_web": "x %(ENV_UNSET)s"},
 			`env VIGIL_PROGRAM_web: command: %(ENV_UNSET)s: environment variable UNSET is not set`},
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/go-multierror"
 )
@@ -22,11 +23,21 @@ type Pos struct {
 func (p Pos) String() string {
 	switch {
 	case p.Var != "":
-		return "env " + p.Var
+		return "env " + quoteUnprintable(p.Var)
 	case p.Line > 0:
 		return p.File + ":" + strconv.Itoa(p.Line)
 	}
 	return p.File
+}
+
+// quoteUnprintable quotes a name that holds a newline or another character
+// that does not print, so that a message stays one readable line. The
+// environment allows any byte but "=" and NUL in a variable's name.
+func quoteUnprintable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // Error is one problem in a configuration.

@@ -124,7 +124,7 @@ func (x expansions) spec(b *strings.Builder, s string) (int, error) {
 	}
 	out, err := formatValue(v, flags, width, prec, verb)
 	if err != nil {
-		return 0, fmt.Errorf("%%(%s)%c: %v", name, verb, err)
+		return 0, fmt.Errorf("%s: %v", conversion(name, verb), err)
 	}
 	b.WriteString(out)
 	return len(s) - len(tail), nil
@@ -132,9 +132,15 @@ func (x expansions) spec(b *strings.Builder, s string) (int, error) {
 
 func (x expansions) unknown(name string, verb byte) error {
 	if k, ok := strings.CutPrefix(name, "ENV_"); ok {
-		return fmt.Errorf("%%(%s)%c: environment variable %s is not set", name, verb, k)
+		return fmt.Errorf("%s: environment variable %s is not set", conversion(name, verb), quoteUnprintable(k))
 	}
-	return fmt.Errorf("%%(%s)%c: unknown name %q; known names: %s", name, verb, name, x.known())
+	return fmt.Errorf("%s: unknown name %q; known names: %s", conversion(name, verb), name, x.known())
+}
+
+// conversion spells a conversion for a message, quoted when its name would
+// break the message's line.
+func conversion(name string, verb byte) string {
+	return quoteUnprintable("%(" + name + ")" + string(rune(verb)))
 }
 
 // parenName reads a mapping key up to its balancing ")", as Python does.

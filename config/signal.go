@@ -17,14 +17,20 @@ const (
 )
 
 // ParseSignal reads a signal written as a number ("15"), a name ("TERM") or
-// a name with its prefix ("SIGTERM"), in any case. Real-time signals are
-// written RTMIN, RTMIN+N, RTMAX or RTMAX-N. It is the one parser every flag
-// and config key that takes a signal goes through.
+// a name with its prefix ("SIGTERM"), in any case, with spaces around.
+// Real-time signals are written RTMIN, RTMIN+N, RTMAX or RTMAX-N. It is the
+// one parser every flag and config key that takes a signal goes through.
 func ParseSignal(s string) (syscall.Signal, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
+	t := strings.Trim(s, asciiSpace)
 	if t == "" {
 		return 0, fmt.Errorf("empty signal: want a name like TERM or a number from 1 to %d", SigRTMax)
 	}
+	if !isASCII(t) {
+		// Unicode case mapping would read "ſigterm" as SIGTERM, and a
+		// Unicode space would hide a typo; no signal is spelt that way.
+		return 0, fmt.Errorf("unknown signal %q: want a name like TERM, HUP, USR1, RTMIN+2 or a number", s)
+	}
+	t = strings.ToUpper(t)
 	if n, err := strconv.Atoi(t); err == nil {
 		if n < 1 || n > SigRTMax {
 			return 0, fmt.Errorf("signal %d out of range: want 1 to %d", n, SigRTMax)
@@ -39,6 +45,18 @@ func ParseSignal(s string) (syscall.Signal, error) {
 		return n, nil
 	}
 	return 0, fmt.Errorf("unknown signal %q: want a name like TERM, HUP, USR1, RTMIN+2 or a number", s)
+}
+
+// asciiSpace is the white space allowed around a signal.
+const asciiSpace = " \t\n\v\f\r"
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func parseRealtime(t string) (syscall.Signal, bool) {
@@ -61,8 +79,13 @@ func parseRealtime(t string) (syscall.Signal, bool) {
 	if !strings.HasPrefix(t, want) {
 		return 0, false
 	}
-	off, err := strconv.Atoi(t[1:])
-	if err != nil || off < 0 {
+	// Atoi would take a sign too, reading RTMIN++3 as RTMIN+3.
+	digits := t[1:]
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return 0, false
+	}
+	off, err := strconv.Atoi(digits)
+	if err != nil {
 		return 0, false
 	}
 	n := base + sign*off

@@ -17,7 +17,7 @@ func TestParseSignal(t *testing.T) {
 			t.Errorf("ParseSignal(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "0", "65", "-1", "TERMS", "RTMIN-1", "RTMAX+1", "RTMIN+31", "RTMIN+x", "SIG"} {
+	for _, in := range []string{"", "0", "65", "-1", "TERMS", "RTMIN-1", "RTMAX+1", "RTMIN+31", "RTMIN+x", "SIG", "RTMIN++3", "RTMAX-+0", "RTMIN+-0", "\u2000TERM", "ſigterm"} {
 		if got, err := ParseSignal(in); err == nil {
 			t.Errorf("ParseSignal(%q) = %d, want an error", in, got)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"os"
@@ -180,10 +181,8 @@ func (a api) control(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, "BAD_REQUEST", "send the request as Content-Type: application/json")
 		return
 	}
-	var req ControlRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	req, err := decodeControl(http.MaxBytesReader(w, r.Body, 64<<10))
+	if err != nil {
 		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "request body: "+err.Error())
 		return
 	}
@@ -210,6 +209,22 @@ func (a api) control(w http.ResponseWriter, r *http.Request) {
 		out = append(out, rj)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": out})
+}
+
+// decodeControl reads one JSON object with ControlRequest's fields only.
+// Whatever follows it must be white space: a decoder stops after the first
+// value, and would act on a body the client got wrong.
+func decodeControl(body io.Reader) (ControlRequest, error) {
+	var req ControlRequest
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return req, errors.New("more data after the JSON object")
+	}
+	return req, nil
 }
 
 func toRequest(req ControlRequest) (initproc.Request, error) {

@@ -91,6 +91,8 @@ func TestControlAPI(t *testing.T) {
 		{"application/json", `{"verb":"start","names":[]}`, nil, 400, "BAD_REQUEST"},
 		{"application/json", `{"verb":"signal","names":["a"],"signal":"NOPE"}`, nil, 400, "BAD_REQUEST"},
 		{"application/json", `{"verb":"start"`, nil, 400, "BAD_REQUEST"},
+		{"application/json", `{"verb":"start","names":["a"]}{"verb":"stop","names":["b"]}`, nil, 400, "BAD_REQUEST"},
+		{"application/json", `{"verb":"start","names":["a"]} x`, nil, 400, "BAD_REQUEST"},
 		{"application/json", `{"verb":"start","names":["x"]}`, fmt.Errorf("%w: x", initproc.ErrBadName), 404, "BAD_NAME"},
 		{"application/json", `{"verb":"start","names":["x"]}`, initproc.ErrShuttingDown, 503, "SHUTTING_DOWN"},
 		{"application/json", `{"verb":"start","names":["x"]}`, initproc.ErrNotResponding, 503, "NOT_RESPONDING"},
