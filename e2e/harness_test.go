@@ -27,6 +27,9 @@ type run struct {
 	// configSocket leaves the control socket to the config's
 	// [unix_http_server] file instead of a fresh path of the test's.
 	configSocket bool
+	// stdout and stderr, when set, take init's stdout and stderr instead
+	// of out.
+	stdout, stderr io.Writer
 }
 
 // instance is a running init.
@@ -58,6 +61,12 @@ func start(t *testing.T, r run) *instance {
 	cmd.Env = append(os.Environ(), r.env...)
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = out, out, r.stdin
+	if r.stdout != nil {
+		cmd.Stdout = r.stdout
+	}
+	if r.stderr != nil {
+		cmd.Stderr = r.stderr
+	}
 	// Orphans that outlive init may hold its output pipe open.
 	cmd.WaitDelay = 2 * time.Second
 	if err := cmd.Start(); err != nil {

@@ -1,9 +1,14 @@
 package initproc
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestPadPrefix(t *testing.T) {
@@ -63,5 +68,69 @@ func TestWriteLineShortWrite(t *testing.T) {
 	c := NewConsole(&callWriter{n: 2})
 	if err := c.WriteLine("", []byte("hello")); !errors.Is(err, io.ErrShortWrite) {
 		t.Fatalf("err = %v, want %v", err, io.ErrShortWrite)
+	}
+}
+
+// gateWriter blocks every Write until open is closed, like a pipe whose
+// reader stopped reading.
+type gateWriter struct {
+	open    chan struct{}
+	entered chan struct{} // a Write began
+	mu      sync.Mutex
+	got     bytes.Buffer
+}
+
+func (w *gateWriter) Write(p []byte) (int, error) {
+	select {
+	case w.entered <- struct{}{}:
+	default:
+	}
+	<-w.open
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.got.Write(p)
+}
+
+// init logs from its loop: its messages must not wait for an output that
+// nobody reads, while program output does, and the order in which things
+// happened is kept once the output flows again.
+func TestConsoleMessagesDoNotWaitForABlockedOutput(t *testing.T) {
+	w := &gateWriter{open: make(chan struct{}), entered: make(chan struct{}, 1)}
+	c := NewConsole(w)
+	wrote := make(chan struct{})
+	go func() {
+		c.write([]byte("program line 1\n"))
+		close(wrote)
+	}()
+	<-w.entered // the program's line is stuck in the output
+	var want strings.Builder
+	want.WriteString("program line 1\n")
+	logged := make(chan struct{})
+	go func() {
+		for i := 0; i < 100; i++ {
+			fmt.Fprintf(c, "vigil: message %d\n", i)
+		}
+		close(logged)
+	}()
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&want, "vigil: message %d\n", i)
+	}
+	select {
+	case <-logged:
+	case <-time.After(5 * time.Second):
+		t.Fatal("logging waited for the blocked output")
+	}
+	began := time.Now()
+	c.Flush(50 * time.Millisecond)
+	if d := time.Since(began); d > 2*time.Second {
+		t.Fatalf("Flush waited %v for a blocked output", d)
+	}
+	close(w.open)
+	<-wrote
+	c.write([]byte("program line 2\n"))
+	want.WriteString("program line 2\n")
+	c.Flush(time.Second)
+	if got := w.got.String(); got != want.String() {
+		t.Fatalf("got %q\nwant %q", got, want.String())
 	}
 }

@@ -1,6 +1,7 @@
 package initproc
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"sync"
@@ -139,7 +140,11 @@ func (r *Reaper) deliver(e Exit) {
 	r.mu.Unlock()
 	if !ok {
 		r.orphans.Add(1)
-		r.log.Debug("reaped orphan", "pid", e.Pid, "status", e.String())
+		// Checked first: building the arguments allocates, for every
+		// orphan, even with debug logging off.
+		if r.log.Enabled(context.Background(), slog.LevelDebug) {
+			r.log.Debug("reaped orphan", "pid", e.Pid, "status", e.String())
+		}
 		return
 	}
 	ch <- e

@@ -149,7 +149,7 @@ func (s *Supervisor) awaitSettled(ctx context.Context, verb string, targets []*p
 	for {
 		var done bool
 		var changed <-chan struct{}
-		if err := s.inLoop(ctx, func() { done, changed = settled(), s.changed }); err != nil {
+		if err := s.inLoop(ctx, func() { done, changed = settled(), s.changes() }); err != nil {
 			return err
 		}
 		if done {

@@ -201,8 +201,10 @@ func (e *writeTrouble) report(err error, lost int) {
 	case err != nil:
 		e.lost += int64(lost)
 	case e.failing:
+		// As loud as the failure: whoever saw it wants to know it ended,
+		// and what was lost.
 		e.failing = false
-		e.log.Info("writing program output to "+e.dest+" again", "lost_bytes", e.lost)
+		e.log.Warn("writing program output to "+e.dest+" again", "lost_bytes", e.lost)
 	}
 }
 

@@ -36,7 +36,7 @@ type Supervisor struct {
 	criticalFailed string
 	forwarded      uint64
 	waitReady      *time.Timer   // --wait-ready: the main command waits
-	changed        chan struct{} // closed after every event, then replaced
+	changed        chan struct{} // closed after the next event; nil while nobody waits (see changes)
 	width          int           // of the longest program name, for prefixes
 }
 
@@ -68,7 +68,7 @@ func NewSupervisor(cfg *config.Config, opts Options) (*Supervisor, error) {
 	}
 	s := &Supervisor{
 		log: opts.Log, opts: opts, cfg: cfg, devnull: devnull,
-		events: make(chan event, 1024), byName: map[string]*program{}, changed: make(chan struct{}),
+		events: make(chan event, 1024), byName: map[string]*program{},
 		stdout: opts.Stdout, stderr: opts.Stderr,
 	}
 	if s.stdout == nil || s.stderr == nil {
@@ -225,8 +225,10 @@ func (s *Supervisor) startProgram(p *program) error {
 // afterEvent is what follows every event: programs whose dependencies
 // became ready start, a waiting main command starts, shutdown moves on.
 func (s *Supervisor) afterEvent() {
-	close(s.changed)
-	s.changed = make(chan struct{})
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 	if s.stop == nil {
 		for _, p := range s.programs {
 			if p.waiting && p.depsReady() {
@@ -236,6 +238,17 @@ func (s *Supervisor) afterEvent() {
 		s.startMainWhenReady()
 	}
 	s.advanceShutdown()
+}
+
+// changes returns a channel that is closed after the next event; call it
+// in the loop. It is made only when someone waits: the loop takes an event
+// for every SIGCHLD, and an orphan storm would otherwise allocate a
+// channel for each.
+func (s *Supervisor) changes() <-chan struct{} {
+	if s.changed == nil {
+		s.changed = make(chan struct{})
+	}
+	return s.changed
 }
 
 // onEnded handles a program that stopped for good: a critical one ends the

@@ -82,6 +82,9 @@ func runInit(c *cobra.Command, f *runFlags, args []string) error {
 		level = slog.LevelDebug
 	}
 	stdout, stderr := initproc.StdConsoles()
+	// init's messages are queued by the console (see initproc.Console);
+	// the last ones get out before it exits.
+	defer stderr.Flush(time.Second)
 	log, err := initproc.NewLogger(stderr, f.logFormat, level)
 	if err != nil {
 		return usageErrorf("--log-format: %v", err)

@@ -50,6 +50,19 @@ func main() {
 	case "orphans":
 		n, _ := strconv.Atoi(args[0])
 		orphans(n)
+	case "storm":
+		n, _ := strconv.Atoi(args[0])
+		w, _ := strconv.Atoi(args[1])
+		storm(n, w)
+	case "lines-term":
+		n, _ := strconv.Atoi(args[1])
+		var pause time.Duration
+		if len(args) > 2 {
+			pause, _ = time.ParseDuration(args[2])
+		}
+		linesUntilTerm(args[0], n, pause)
+	case "stubborn", "stubborn-tree", "stubborn-setsid":
+		stubborn(args[0], os.Args[1] != "stubborn", os.Args[1] == "stubborn-setsid")
 	default:
 		fail("unknown mode " + os.Args[1])
 	}
