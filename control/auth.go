@@ -55,3 +55,17 @@ func (c Credentials) allows(r *http.Request) bool {
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// ProbesOnly serves the probes and metrics of next and refuses the rest
+// with a 403 that says why: a TCP listener on a non-loopback address with
+// no credentials configured must not change state.
+func ProbesOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if openPath(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		writeError(w, http.StatusForbidden, "PROBES_ONLY",
+			"this listener serves probes and metrics only: set [inet_http_server] username and password or VIGIL_TOKEN for the API, or use the control socket")
+	})
+}

@@ -3,6 +3,7 @@ package control
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -44,5 +45,23 @@ func TestRequireAuth(t *testing.T) {
 	plain.ServeHTTP(w, r)
 	if w.Code != 200 {
 		t.Fatalf("plain password: %d", w.Code)
+	}
+}
+
+func TestProbesOnly(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+	h := ProbesOnly(ok)
+	for path, want := range map[string]int{
+		"/livez": 200, "/readyz": 200, "/readyz/web": 200, "/metrics": 200, "/healthz": 200,
+		"/api/v1/shutdown": 403, "/RPC2": 403, "/": 403, "/api/v1/programs": 403,
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", path, nil))
+		if rec.Code != want {
+			t.Errorf("%s: %d, want %d", path, rec.Code, want)
+		}
+		if want == 403 && !strings.Contains(rec.Body.String(), "PROBES_ONLY") {
+			t.Errorf("%s: body %q does not say why", path, rec.Body.String())
+		}
 	}
 }

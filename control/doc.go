@@ -29,16 +29,15 @@
 // The one-hot state and health metrics follow kube-state-metrics' phase
 // metrics, so that alerts can match a state without knowing its code.
 //
-// vigil writes its own metrics in the text format and takes the go_* and
-// process_* ones from github.com/VictoriaMetrics/metrics, rather than use
+// vigil writes every metric itself in the text format, the go_* and
+// process_* ones included (procmetrics.go), rather than use
 // github.com/prometheus/client_golang: on a static build of vigil
 // (CGO_ENABLED=0, default flags) client_golang and the protobuf runtime it
-// needs add about 3.6 MB, VictoriaMetrics/metrics and this package about
-// 0.4 MB. Past 3 MB the reference library was not worth it for an init
-// that goes into every image, and what it adds over plain text (OpenMetrics
-// and protobuf negotiation, compression) a scrape of a few dozen series on
-// a local socket does not need. The go_* and process_* metrics keep
-// client_golang's names, so dashboards built for it still work; they come
-// without TYPE lines, which the library only writes when switched on for
-// the whole process.
+// needs add about 3.6 MB, for what a scrape of a few dozen series on a
+// local socket does not need (OpenMetrics and protobuf negotiation,
+// compression). A smaller metrics library was tried and dropped: its
+// package initialisation printed a line to stderr on cgroup v1 hosts, in
+// every run of the binary, `init ctl` included. The go_* and process_*
+// metrics keep client_golang's names, types and help, so dashboards built
+// for it still work.
 package control

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/VictoriaMetrics/metrics"
-
 	"github.com/vigil-sh/vigil/initproc"
 )
 
@@ -45,8 +43,8 @@ func (m metricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The Go and process metrics come last and are served even when init
 	// is stuck: they are how one finds out why.
-	metrics.WriteProcessMetrics(&e.b)
-	metrics.WriteFDMetrics(&e.b)
+	writeGoMetrics(&e)
+	writeProcessMetrics(&e)
 	w.Header().Set("Content-Type", textFormat)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = io.WriteString(w, e.b.String())

@@ -3,6 +3,7 @@ package control
 import (
 	"errors"
 	"net/http"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -105,11 +106,6 @@ func TestMetrics(t *testing.T) {
 	oneHot(t, fams, "vigil_program_state", "state", cron, "STOPPED", 8)
 	oneHot(t, fams, "vigil_program_health_status", "status", web, "healthy", 4)
 	oneHot(t, fams, "vigil_program_health_status", "status", cron, "none", 4)
-	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes", "process_open_fds"} {
-		if _, ok := fams[name]; !ok {
-			t.Errorf("no %s", name)
-		}
-	}
 }
 
 // oneHot checks that the program has one series per value of label, and
@@ -146,6 +142,146 @@ func TestMetricTypes(t *testing.T) {
 		if got := fams[name].GetType(); got != want {
 			t.Errorf("%s is a %v, want a %v", name, got, want)
 		}
+	}
+}
+
+// TestGoAndProcessMetrics checks the go_* and process_* families that
+// client_golang's collectors define: present, typed as there, and with
+// values that describe this test process.
+func TestGoAndProcessMetrics(t *testing.T) {
+	runtime.GC() // so that the pause summary has a sample
+	before := time.Now()
+	fams := scrape(t, &fakeSource{st: metricsStatus()})
+	for name, want := range map[string]dto.MetricType{
+		"go_info":                          dto.MetricType_GAUGE,
+		"go_goroutines":                    dto.MetricType_GAUGE,
+		"go_threads":                       dto.MetricType_GAUGE,
+		"go_sched_gomaxprocs_threads":      dto.MetricType_GAUGE,
+		"go_gc_gogc_percent":               dto.MetricType_GAUGE,
+		"go_gc_gomemlimit_bytes":           dto.MetricType_GAUGE,
+		"go_gc_duration_seconds":           dto.MetricType_SUMMARY,
+		"go_memstats_alloc_bytes":          dto.MetricType_GAUGE,
+		"go_memstats_alloc_bytes_total":    dto.MetricType_COUNTER,
+		"go_memstats_mallocs_total":        dto.MetricType_COUNTER,
+		"go_memstats_frees_total":          dto.MetricType_COUNTER,
+		"go_memstats_sys_bytes":            dto.MetricType_GAUGE,
+		"go_memstats_heap_alloc_bytes":     dto.MetricType_GAUGE,
+		"go_memstats_heap_sys_bytes":       dto.MetricType_GAUGE,
+		"go_memstats_heap_idle_bytes":      dto.MetricType_GAUGE,
+		"go_memstats_heap_inuse_bytes":     dto.MetricType_GAUGE,
+		"go_memstats_heap_released_bytes":  dto.MetricType_GAUGE,
+		"go_memstats_heap_objects":         dto.MetricType_GAUGE,
+		"go_memstats_next_gc_bytes":        dto.MetricType_GAUGE,
+		"go_memstats_stack_inuse_bytes":    dto.MetricType_GAUGE,
+		"go_memstats_stack_sys_bytes":      dto.MetricType_GAUGE,
+		"go_memstats_last_gc_time_seconds": dto.MetricType_GAUGE,
+		"process_cpu_seconds_total":        dto.MetricType_COUNTER,
+		"process_resident_memory_bytes":    dto.MetricType_GAUGE,
+		"process_virtual_memory_bytes":     dto.MetricType_GAUGE,
+		"process_start_time_seconds":       dto.MetricType_GAUGE,
+		"process_open_fds":                 dto.MetricType_GAUGE,
+		"process_max_fds":                  dto.MetricType_GAUGE,
+	} {
+		f, ok := fams[name]
+		if !ok {
+			t.Errorf("no %s", name)
+			continue
+		}
+		if got := f.GetType(); got != want {
+			t.Errorf("%s is a %v, want a %v", name, got, want)
+		}
+		if len(f.GetMetric()) == 0 {
+			t.Errorf("%s has no samples", name)
+		}
+	}
+	for name, f := range fams {
+		if f.GetType() == dto.MetricType_UNTYPED || f.GetHelp() == "" {
+			t.Errorf("%s: type %v, help %q; every family needs both", name, f.GetType(), f.GetHelp())
+		}
+	}
+
+	v := func(name string) float64 {
+		t.Helper()
+		got, ok := sample(fams, name, nil)
+		if !ok {
+			t.Errorf("no %s", name)
+		}
+		return got
+	}
+	atLeast := func(name string, got, min float64) {
+		t.Helper()
+		if !(got >= min) {
+			t.Errorf("%s = %v, want at least %v", name, got, min)
+		}
+	}
+	expect(t, fams, "go_info", map[string]string{"version": runtime.Version()}, 1)
+	atLeast("go_goroutines", v("go_goroutines"), 1)
+	atLeast("go_threads", v("go_threads"), 1)
+	expect(t, fams, "go_sched_gomaxprocs_threads", nil, float64(runtime.GOMAXPROCS(0)))
+	atLeast("go_memstats_heap_alloc_bytes", v("go_memstats_heap_alloc_bytes"), 1)
+	atLeast("go_memstats_sys_bytes", v("go_memstats_sys_bytes"), v("go_memstats_heap_sys_bytes"))
+	atLeast("go_memstats_heap_sys_bytes", v("go_memstats_heap_sys_bytes"), v("go_memstats_heap_alloc_bytes"))
+	atLeast("go_memstats_mallocs_total", v("go_memstats_mallocs_total"), v("go_memstats_frees_total"))
+	atLeast("go_memstats_last_gc_time_seconds", v("go_memstats_last_gc_time_seconds"), float64(before.Add(-time.Minute).Unix()))
+	gc := fams["go_gc_duration_seconds"].GetMetric()
+	if len(gc) != 1 || len(gc[0].GetSummary().GetQuantile()) != 5 {
+		t.Errorf("go_gc_duration_seconds: want one summary with 5 quantiles, got %v", gc)
+	} else {
+		s := gc[0].GetSummary()
+		atLeast("go_gc_duration_seconds_count", float64(s.GetSampleCount()), 1)
+		atLeast("go_gc_duration_seconds_sum", s.GetSampleSum(), 0)
+		atLeast("go_gc_duration_seconds{quantile=\"1\"}", s.GetQuantile()[4].GetValue(), s.GetQuantile()[0].GetValue())
+	}
+
+	atLeast("process_cpu_seconds_total", v("process_cpu_seconds_total"), 0)
+	atLeast("process_resident_memory_bytes", v("process_resident_memory_bytes"), 1<<20)
+	atLeast("process_virtual_memory_bytes", v("process_virtual_memory_bytes"), v("process_resident_memory_bytes"))
+	atLeast("process_open_fds", v("process_open_fds"), 1)
+	atLeast("process_max_fds", v("process_max_fds"), v("process_open_fds"))
+	// The test binary started before this test, and not long before:
+	// /proc's start time is in ticks and boot time in whole seconds.
+	start := v("process_start_time_seconds")
+	if now := float64(time.Now().Unix()); start > now+1 || start < now-3600 {
+		t.Errorf("process_start_time_seconds = %v, %v s from now", start, start-now)
+	}
+}
+
+// TestOpenFDs compares the count with what the test opens itself. Other
+// tests' connections may still be closing, so it tries a few times.
+func TestOpenFDs(t *testing.T) {
+	var n0, n int
+	var err error
+	for try := 0; try < 10; try++ {
+		if n0, err = openFDs(); err != nil {
+			t.Fatal(err)
+		}
+		var files []*os.File
+		for range 3 {
+			f, err := os.Open(os.DevNull)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, f)
+		}
+		n, err = openFDs()
+		for _, f := range files {
+			f.Close()
+		}
+		if err == nil && n == n0+len(files) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("openFDs = %d, %v after opening 3; want %d", n, err, n0+3)
+}
+
+func TestReadProcStat(t *testing.T) {
+	st, err := readProcStat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.vsize == 0 || st.rssPages == 0 || st.starttime == 0 {
+		t.Errorf("readProcStat = %+v", st)
 	}
 }
 

@@ -94,6 +94,13 @@ depends_on=notifier
 		t.Fatalf("readyz does not say why:\n%s", body)
 	}
 	waitStatus(t, in, c, "/livez", 200)
+	// The exec-probe forms of the same two answers.
+	if out, code := ctl(t, sock, "health"); code != 3 || !strings.Contains(out, "[-]web not ready") {
+		t.Fatalf("ctl health while web is unhealthy: exit %d\n%s", code, out)
+	}
+	if out, code := ctl(t, sock, "health", "--live"); code != 0 {
+		t.Fatalf("ctl health --live while init runs: exit %d\n%s", code, out)
+	}
 	in.signal(syscall.SIGTERM)
 	in.wait(20 * time.Second)
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -87,15 +88,21 @@ startsecs=0
 // Without credentials a non-loopback listener serves only the probes.
 func TestNoCredentialsNoStateChangesOverTheNetwork(t *testing.T) {
 	port := freePort(t)
-	in := start(t, run{pid1: true, args: []string{"--http", fmt.Sprintf("0.0.0.0:%d", port), "-c",
+	in := start(t, run{pid1: true, args: []string{"-v", "--http", fmt.Sprintf("0.0.0.0:%d", port), "-c",
 		writeConfig(t, "[program:web]\ncommand=sleep 1000\nstartsecs=0\n")}})
 	in.waitOutput("serves probes and metrics only")
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	if resp, err := http.Get(base + "/readyz"); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("readyz: %v %v", resp, err)
 	}
-	if resp, _ := http.Post(base+"/api/v1/shutdown", "application/json", nil); resp.StatusCode != 405 {
-		t.Fatalf("state change allowed without credentials: %d", resp.StatusCode)
+	resp, err := http.Post(base+"/api/v1/shutdown", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "PROBES_ONLY") {
+		t.Fatalf("state change without credentials: %d %s", resp.StatusCode, body)
 	}
 	in.signal(syscall.SIGTERM)
 	in.wait(20 * time.Second)

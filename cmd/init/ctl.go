@@ -9,6 +9,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,7 +131,17 @@ func targets(f *ctlFlags) []target {
 			ts = append(ts, target{url: "unix://" + cfg.Unix.File})
 		}
 	}
-	return append(ts, target{url: "unix:///run/vigil.sock"}, target{url: "unix://" + runtimeDir() + "/vigil.sock"})
+	ts = append(ts, target{url: "unix:///run/vigil.sock"}, target{url: "unix://" + runtimeDir() + "/vigil.sock"})
+	// init may run as another user (docker run --user 1000 with a
+	// read-only root, then docker exec as root): its runtime directory
+	// has that user's id in its name.
+	others, _ := filepath.Glob(filepath.Join(os.TempDir(), "vigil-*", "vigil.sock"))
+	for _, o := range others {
+		if t := (target{url: "unix://" + o}); !slices.Contains(ts, t) {
+			ts = append(ts, t)
+		}
+	}
+	return ts
 }
 
 // ctlConfig reads the config init would, if there is one, quietly: ctl
@@ -367,12 +380,20 @@ func runAction(c *cobra.Command, f *ctlFlags, req control.ControlRequest, done s
 }
 
 func newHealthCmd(f *ctlFlags) *cobra.Command {
-	return &cobra.Command{
+	var live bool
+	cmd := &cobra.Command{
 		Use:   "health",
 		Short: "Exit 0 when every program is ready, 3 otherwise (for HEALTHCHECK and exec probes)",
-		Args:  cobra.NoArgs,
+		Long: "Exit 0 when every program is ready, 3 otherwise, with /readyz?verbose's lines: for HEALTHCHECK and\n" +
+			"Kubernetes exec readiness probes. With --live, exit 0 when init's supervisor loop answers (/livez):\n" +
+			"for liveness probes, which must not restart a container only because a program is starting.",
+		Args: cobra.NoArgs,
 		RunE: withClient(f, func(c *cobra.Command, cl *client, _ []string) error {
-			code, body, err := cl.get("/readyz?verbose")
+			path := "/readyz?verbose"
+			if live {
+				path = "/livez"
+			}
+			code, body, err := cl.get(path)
 			if err != nil {
 				return err
 			}
@@ -383,6 +404,8 @@ func newHealthCmd(f *ctlFlags) *cobra.Command {
 			return nil
 		}),
 	}
+	cmd.Flags().BoolVar(&live, "live", false, "check init's liveness (/livez) instead of every program's readiness")
+	return cmd
 }
 
 func newWaitCmd(f *ctlFlags) *cobra.Command {

@@ -75,7 +75,7 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 	// matters more than the control plane. It says why, once.
 	ln, err := listenSocket(path, mode, cfg.Unix)
 	if err != nil {
-		log.Warn("no control socket: "+err.Error(), "hint", "give --socket a free, writable path")
+		log.Warn("no control socket: "+err.Error(), "hint", socketHint(err))
 	} else {
 		listeners = append(listeners, ln)
 	}
@@ -118,6 +118,16 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 			os.Remove(path) // ours: a socket someone else listens on stays
 		}
 	}, nil
+}
+
+// socketHint says what to do when the socket cannot be made: on a
+// read-only root (docker run --read-only) nothing is writable until a
+// tmpfs is mounted.
+func socketHint(err error) string {
+	if errors.Is(err, unix.EROFS) || errors.Is(err, unix.EACCES) {
+		return "mount a tmpfs on /run or on " + os.TempDir() + " (docker run --tmpfs /run, Kubernetes: an emptyDir volume), or give --socket a writable path"
+	}
+	return "give --socket a free, writable path"
 }
 
 func listenSocket(path string, mode os.FileMode, u *config.UnixHTTPServer) (net.Listener, error) {
@@ -180,8 +190,10 @@ func tcpHandler(api, probes http.Handler, cfg *config.Config, f *runFlags, log *
 		case tcp != nil && tcp.IP.IsLoopback(), f.insecureHTTP:
 			return api
 		}
-		log.Warn("the TCP listener serves probes and metrics only: state changes over a non-loopback address need credentials",
-			"addr", addr.String(), "fix", "set [inet_http_server] username and password, or VIGIL_TOKEN, or pass --insecure-http")
-		return probes
+		// Probes on every address are the usual Kubernetes setup, so this
+		// is no warning; a request for more is told why it gets nothing.
+		log.Info("the TCP listener serves probes and metrics only: state changes over a non-loopback address need credentials",
+			"addr", addr.String())
+		return control.ProbesOnly(probes)
 	}, nil
 }
