@@ -39,7 +39,6 @@ const (
 )
 
 var runtimeMetrics = []runtimeMetric{
-	{"go_goroutines", "gauge", "Number of goroutines that currently exist.", []string{"/sched/goroutines:goroutines"}},
 	{"go_threads", "gauge", "Number of OS threads the Go runtime owns.", []string{"/sched/threads/total:threads"}},
 	{"go_sched_gomaxprocs_threads", "gauge", "GOMAXPROCS: how many threads can run Go code at once.", []string{"/sched/gomaxprocs:threads"}},
 	{"go_gc_gogc_percent", "gauge", "Heap size target percentage (GOGC).", []string{"/gc/gogc:percent"}},
@@ -65,6 +64,11 @@ var runtimeMetrics = []runtimeMetric{
 func writeGoMetrics(e *expo) {
 	e.family("go_info", "gauge", "Information about the Go environment.")
 	e.sample("go_info", 1, "version", runtime.Version())
+	// Not /sched/goroutines: that one counts the runtime's own goroutines
+	// too, such as the GC's mark workers that start with the first
+	// collection, so it would grow once without anything having leaked.
+	e.family("go_goroutines", "gauge", "Number of goroutines that currently exist.")
+	e.sample("go_goroutines", float64(runtime.NumGoroutine()))
 
 	index := map[string]int{}
 	var samples []rtmetrics.Sample
