@@ -29,13 +29,15 @@ type Controller interface {
 // longer than any sane stopwaitsecs, short of hanging a client for ever.
 const requestTimeout = 5 * time.Minute
 
-// NewAPIHandler serves the probes and metrics plus the versioned JSON API
-// under /api/v1. It is for the control socket only: the API changes state
-// and has no authentication of its own, the socket's file mode is the
-// access control.
+// NewAPIHandler serves the probes and metrics, the versioned JSON API
+// under /api/v1 and the web page at / that uses it. The API changes state
+// and has no authentication of its own: on the control socket the file
+// mode is the access control, on TCP the caller wraps it in RequireAuth.
+// Browsers' cross-site requests are refused (sameOrigin).
 func NewAPIHandler(c Controller, opts Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", NewHandler(c, opts))
+	handleWeb(mux)
 	a := api{c: c}
 	mux.HandleFunc("GET /api/v1/programs", a.programs)
 	mux.HandleFunc("POST /api/v1/control", a.control)
@@ -52,7 +54,7 @@ func NewAPIHandler(c Controller, opts Options) http.Handler {
 		r.URL.RawQuery = q.Encode()
 		logTail(c)(w, r)
 	})
-	return mux
+	return sameOrigin(mux)
 }
 
 // DiffJSON is the answer of reread and update.
@@ -102,6 +104,7 @@ type ProgramJSON struct {
 	ExitCode    int     `json:"exitcode"` // -1 when it never exited
 	SpawnErr    string  `json:"spawnerr,omitempty"`
 	Restarts    uint64  `json:"restarts"`
+	Uptime      int64   `json:"uptime"` // whole seconds the current process has run; 0 when none runs
 	Ready       bool    `json:"ready"`
 	Wanted      bool    `json:"wanted"`
 	AutoStart   bool    `json:"autostart"`
@@ -162,8 +165,17 @@ func (a api) programs(w http.ResponseWriter, r *http.Request) {
 func programJSON(p initproc.ProgramStatus, now time.Time) ProgramJSON {
 	return ProgramJSON{Name: p.Name, Group: p.Group, State: p.State.String(), StateCode: int(p.State),
 		Pid: p.Pid, Start: optSeconds(p.Start), Stop: optSeconds(p.Stop), ExitCode: p.ExitCode,
-		SpawnErr: p.SpawnErr, Restarts: p.Restarts, Ready: p.Ready, Wanted: p.Wanted, AutoStart: p.AutoStart, Priority: p.Priority, Why: p.Why, Health: p.Health.String(),
+		SpawnErr: p.SpawnErr, Restarts: p.Restarts, Uptime: uptime(p, now), Ready: p.Ready, Wanted: p.Wanted, AutoStart: p.AutoStart, Priority: p.Priority, Why: p.Why, Health: p.Health.String(),
 		Status: p.Status, Description: Describe(p, now)}
+}
+
+// uptime is counted by init rather than by a client from start, whose
+// clock may differ from the container's.
+func uptime(p initproc.ProgramStatus, now time.Time) int64 {
+	if p.Pid == 0 || p.Start.IsZero() {
+		return 0
+	}
+	return int64(now.Sub(p.Start) / time.Second)
 }
 
 // optSeconds is unixSeconds with 0 for "never".

@@ -2,9 +2,11 @@ package control
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -135,5 +137,31 @@ func TestDescribe(t *testing.T) {
 		if got := Describe(tc.p, now); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.p, got, tc.want)
 		}
+	}
+}
+
+// The page shows every field of the programs' JSON, so it must hold
+// nothing a program's environment or command line could leak; uptime
+// was added for the page and is counted by init, not by the browser.
+func TestProgramsJSONFields(t *testing.T) {
+	h := NewAPIHandler(&fakeController{}, Options{})
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/programs", nil))
+	var got []map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || len(got) != 1 {
+		t.Fatalf("%v: %s", err, w.Body)
+	}
+	if got[0]["uptime"] != float64(62) {
+		t.Errorf("uptime %v, want 62", got[0]["uptime"])
+	}
+	allowed := "name group state statecode pid start stop exitcode spawnerr restarts uptime ready wanted autostart priority why health status description"
+	for k := range got[0] {
+		if !slices.Contains(strings.Fields(allowed), k) {
+			t.Errorf("programs JSON has field %q: review it for secrets, then allow it here", k)
+		}
+	}
+	stopped := programJSON(initproc.ProgramStatus{State: initproc.Exited, Start: time.Now().Add(-time.Hour), ExitCode: 1}, time.Now())
+	if stopped.Uptime != 0 {
+		t.Errorf("uptime of a program that is not running: %d", stopped.Uptime)
 	}
 }

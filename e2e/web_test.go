@@ -1,0 +1,285 @@
+package e2e
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// webPhase bounds each step of the browser test: generous, because the
+// machine that runs it may be a loaded 2-core CI runner.
+const webPhase = time.Minute
+
+// The page as a user sees it, in Debian's headless Chromium against init as
+// PID 1: the programs and their states, restart and stop from buttons, a
+// log line that arrives after the page was opened, and the doors that stay
+// shut (no credentials, another site).
+func TestWebPage(t *testing.T) {
+	chrome := requireTool(t, "chromium", "chromium")
+	port := freePort(t)
+	sock := filepath.Join(t.TempDir(), "vigil.sock")
+	conf := writeConfig(t, fmt.Sprintf(`
+[inet_http_server]
+port=127.0.0.1:%d
+username=admin
+password=secret
+
+[group:app]
+programs=web,talker
+
+[program:web]
+command=sleep 1000
+
+[program:talker]
+command=sh -c 'trap "echo talker got USR1" USR1; echo talker up; printf "\033[1;31mtalker red\033[0m and a long line: %%%%s\n" "$(seq -s, 1 120)"; while :; do sleep 1 & wait $!; done'
+
+[program:crasher]
+command=sh -c 'echo crasher gives up >&2; exit 3'
+startsecs=2
+startretries=0
+`, port))
+	in := start(t, run{pid1: true, args: []string{"--socket", sock, "-c", conf}})
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	in.waitFor("the TCP listener", webPhase, func() bool {
+		code, _ := httpDo(t, "GET", base+"/livez", nil, nil)
+		return code == 200
+	})
+
+	if code, _ := httpDo(t, "GET", base+"/", nil, nil); code != http.StatusUnauthorized {
+		t.Fatalf("GET / without credentials: %d, want 401", code)
+	}
+	auth := map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:secret"))}
+	evil := map[string]string{"Authorization": auth["Authorization"], "Content-Type": "application/json", "Origin": "https://evil.example"}
+	code, body := httpDo(t, "POST", base+"/api/v1/control", evil, strings.NewReader(`{"verb":"stop","names":["all"]}`))
+	if code != http.StatusForbidden || !strings.Contains(body, "CROSS_ORIGIN") {
+		t.Fatalf("cross-origin POST: %d %s, want 403 CROSS_ORIGIN", code, body)
+	}
+
+	ctx := newBrowser(t, chrome)
+	consoleErrors := watchConsole(t, ctx)
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v\npage: %s\ninit's output:\n%s", what, err, pageText(ctx), in.out)
+		}
+	}
+	do("open the page", sendHeader("Authorization", auth["Authorization"]),
+		chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`tr[data-name="crasher"]`)))
+	waitPage(t, ctx, "the three programs' states", `state("web") === "RUNNING" && state("talker") === "RUNNING" && state("crasher") === "FATAL"`)
+	waitPage(t, ctx, "the counts", `text("#count-running") === "2" && text("#count-fatal") === "1" && text("#count-not-running") === "0"`)
+
+	oldPid := ctlPid(t, sock, "web")
+	waitPage(t, ctx, "web's pid", fmt.Sprintf(`cell("web", "pid") === "%d"`, oldPid))
+	do("click restart", chromedp.Click(chromedp.CSS(`button[aria-label="Restart web"]`)))
+	waitPage(t, ctx, "the restart's result", `text("#status") === "web: restarted"`)
+	newPid := ctlPid(t, sock, "web")
+	if newPid == oldPid {
+		t.Fatalf("restart from the page left web's pid at %d", oldPid)
+	}
+	waitPage(t, ctx, "web's new pid", fmt.Sprintf(`cell("web", "pid") === "%d" && state("web") === "RUNNING"`, newPid))
+
+	do("click stop", chromedp.Click(chromedp.CSS(`button[aria-label="Stop web"]`)))
+	waitPage(t, ctx, "web STOPPED", `state("web") === "STOPPED" && text("#status") === "web: stopped" && cell("web", "pid") === "–"`)
+
+	do("open talker's log", chromedp.Click(chromedp.CSS(`button[aria-label="Show the log of talker"]`)))
+	waitPage(t, ctx, "talker's log", `text("#log-state") === "following talker stdout" && text("#log-text").includes("talker up")`)
+	waitPage(t, ctx, "colours stripped", `text("#log-text").includes("talker red and a long line: 1,2,3") && !text("#log-text").includes("[31m")`)
+	if got := pageEval[string](t, ctx, `text("#log-text")`); strings.Contains(got, "talker got USR1") {
+		t.Fatalf("the marker line is in the log before it was printed:\n%s", got)
+	}
+	ctl(t, sock, "signal", "USR1", "talker")
+	waitPage(t, ctx, "a line printed after the page was opened", `count("talker got USR1") === 1`)
+
+	// Paused, new output is held back, and shown on resume.
+	do("pause", chromedp.Click(chromedp.CSS(`#log-pause`)))
+	waitPage(t, ctx, "paused", `text("#log-pause") === "Resume"`)
+	ctl(t, sock, "signal", "USR1", "talker")
+	waitPage(t, ctx, "output held while paused", `text("#log-state").startsWith("paused, ") && count("talker got USR1") === 1`)
+	do("resume", chromedp.Click(chromedp.CSS(`#log-pause`)))
+	waitPage(t, ctx, "held output shown on resume", `count("talker got USR1") === 2 && text("#log-pause") === "Pause"`)
+
+	saveScreenshot(t, ctx)
+	// A CSP violation (inline code) or a script error shows only here.
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(errs, "\n"))
+	}
+	in.signal(syscall.SIGTERM)
+	in.wait(webPhase)
+}
+
+// newBrowser starts a Chromium of its own for the test and makes sure it
+// is gone when the test ends, whatever happened.
+func newBrowser(t *testing.T, chrome string) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chrome),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox, // as root, Chromium refuses to start with its sandbox
+		chromedp.DisableGPU,
+		// Offline machine: anything that phones home only floods it.
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		// A container's /dev/shm is often 64 MB, too small for a renderer.
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1200, 700),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
+	ctx, cancelTimeout := context.WithTimeout(bctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelBrowser()
+		cancelAlloc() // kills the browser process and waits for it
+	})
+	return ctx
+}
+
+// watchConsole collects the page's console errors and uncaught exceptions
+// from now on; the function it returns stops and hands them over.
+func watchConsole(t *testing.T, ctx context.Context) func() []string {
+	cctx, cancel := context.WithCancel(ctx)
+	messages := chromedp.Console(cctx)
+	var errs []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				errs = append(errs, m.String())
+			}
+		}
+	}()
+	t.Cleanup(cancel)
+	return func() []string {
+		cancel()
+		<-done
+		return errs
+	}
+}
+
+// sendHeader makes every request of the page carry the header, fetch()
+// included; credentials in the URL would not reach fetch().
+func sendHeader(name, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{name: value}})
+		return err
+	})
+}
+
+// pageHelpers are defined in the page for the test's conditions; the
+// page's own script knows nothing of them.
+const pageHelpers = `
+	const text = (sel) => (document.querySelector(sel) || {}).textContent || "";
+	const row = (name) => document.querySelector('tr[data-name="' + name + '"]');
+	const cell = (name, key) => { const r = row(name); const c = r && r.querySelector("td." + key); return c ? c.textContent : ""; };
+	const state = (name) => cell(name, "state");
+	const count = (s) => text("#log-text").split(s).length - 1;
+`
+
+// waitPage polls a JavaScript condition in the page until it holds.
+func waitPage(t *testing.T, ctx context.Context, what, cond string) {
+	t.Helper()
+	expr := "(() => {" + pageHelpers + "return " + cond + "; })()"
+	poll := chromedp.Poll[bool](expr, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(webPhase))
+	if _, err := chromedp.Run(ctx, poll); err != nil {
+		t.Fatalf("waiting for %s (%s): %v\npage: %s", what, cond, err, pageText(ctx))
+	}
+}
+
+func pageEval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T]("(() => {"+pageHelpers+"return "+expr+"; })()"))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// pageText is what the page shows, for the message of a failed test.
+func pageText(ctx context.Context) string {
+	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(tctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	if err != nil {
+		return "(no page: " + err.Error() + ")"
+	}
+	return s
+}
+
+// saveScreenshot keeps a PNG of the whole page in the test's directory
+// and, with VIGIL_UPDATE_SCREENSHOT=1, as the README's picture.
+func saveScreenshot(t *testing.T, ctx context.Context) {
+	t.Helper()
+	// Clicks scrolled to their buttons; the picture shows the page as opened.
+	home := chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0); document.querySelector(".table-wrap").scrollLeft = 0`)
+	if err := chromedp.Do(ctx, home); err != nil {
+		t.Fatalf("scroll: %v", err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	p := filepath.Join(t.TempDir(), "web.png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", p, len(png))
+	if os.Getenv("VIGIL_UPDATE_SCREENSHOT") == "1" {
+		if err := os.WriteFile(filepath.Join("..", "docs", "web.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// ctlPid asks init, not the page, which pid a program has.
+func ctlPid(t *testing.T, sock, name string) int {
+	t.Helper()
+	out, code := ctl(t, sock, "pid", name)
+	var pid int
+	if _, err := fmt.Sscan(out, &pid); code != 0 || err != nil || pid <= 0 {
+		t.Fatalf("ctl pid %s: exit %d: %q", name, code, out)
+	}
+	return pid
+}
+
+// httpDo makes one request and returns its status and body; 0 when the
+// server does not answer (yet).
+func httpDo(t *testing.T, method, url string, header map[string]string, body io.Reader) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
