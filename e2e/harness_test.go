@@ -77,7 +77,10 @@ func start(t *testing.T, r run) *instance {
 	t.Cleanup(in.kill)
 	in.pid = cmd.Process.Pid
 	if r.pid1 {
-		in.pid = in.waitChild(cmd.Process.Pid)
+		// A run that is not waited for may be over before unshare's
+		// child, init, is seen (a command that cannot be executed): it
+		// has no pid then, and only its exit status and output count.
+		in.pid = in.firstChild(cmd.Process.Pid, r.noWait)
 	}
 	if !r.noWait {
 		in.waitChild(in.pid)
@@ -88,11 +91,28 @@ func start(t *testing.T, r run) *instance {
 // waitChild waits until pid has a child and returns the first one.
 func (in *instance) waitChild(pid int) int {
 	in.t.Helper()
+	return in.firstChild(pid, false)
+}
+
+// firstChild waits until pid has a child and returns the first one; if
+// mayExit, init's exit ends the wait too, and the answer is 0.
+func (in *instance) firstChild(pid int, mayExit bool) int {
+	in.t.Helper()
 	var kids []int
 	in.waitFor(fmt.Sprintf("a child of pid %d", pid), 10*time.Second, func() bool {
-		kids = children(pid)
-		return len(kids) > 0
+		if kids = children(pid); len(kids) > 0 {
+			return true
+		}
+		select {
+		case <-in.done:
+			return mayExit
+		default:
+			return false
+		}
 	})
+	if len(kids) == 0 {
+		return 0
+	}
 	return kids[0]
 }
 
@@ -149,6 +169,9 @@ func (in *instance) waitOutput(s string) {
 
 func (in *instance) signal(sig syscall.Signal) {
 	in.t.Helper()
+	if in.pid == 0 { // kill(0, sig) would hit the test's own process group
+		in.t.Fatalf("signal %v: init ended before its pid was known\n%s", sig, in.out)
+	}
 	if err := syscall.Kill(in.pid, sig); err != nil {
 		in.t.Fatalf("kill(%d, %v): %v", in.pid, sig, err)
 	}
