@@ -1,14 +1,22 @@
-// Package control serves what an orchestrator asks of init: liveness,
-// readiness and Prometheus metrics, over HTTP on the control socket (and on
-// TCP when asked). Every endpoint is read-only and needs no credentials, so
-// that probes and scrapers work without configuration.
+// Package control serves what an orchestrator and an operator ask of init
+// over HTTP, on the control socket (and on TCP when asked).
 //
-// Endpoints (GET and HEAD only):
+// NewHandler serves the probes and metrics: read-only, and open without
+// credentials, so that probes and scrapers work without configuration
+// (GET and HEAD only):
 //
 //	/livez, /healthz     200 when init's supervisor loop answers a snapshot in time
 //	/readyz[?verbose]    200 when every wanted program is ready, Kubernetes' format
 //	/readyz/<program>    200 when that program is ready ("name" or "group:name")
 //	/metrics             Prometheus text exposition
+//
+// NewAPIHandler adds what can change things or show programs' output: the
+// JSON API under /api/v1, supervisord's XML-RPC at /RPC2, /logtail, and the
+// web page at / with its files under /ui/. On TCP it goes behind
+// RequireAuth (or ProbesOnly when no credentials are set); on the socket,
+// the socket's file mode is the access control. Requests that change state
+// must be POSTs (the API's with a JSON body), and requests a browser marks as
+// cross-site are refused, so a page elsewhere cannot drive init.
 //
 // Metrics, besides the go_* and process_* ones:
 //
