@@ -130,10 +130,19 @@ func (r keyReader) paths(key string) []string {
 }
 
 // auth reads username/password, which supervisord wants both or neither.
+// Unlike supervisord it refuses an empty one (often an %(ENV_X)s whose
+// variable is set but empty): an empty password lets in anyone who sends
+// the username with none, and an empty username turns authentication off.
 func (r keyReader) auth() (user, pass string) {
 	user, pass = r.str("username", ""), r.str("password", "")
 	if r.has("username") != r.has("password") {
 		r.l.d.errorf(r.sec.pos, "", "[%s] sets only one of username and password: give both or neither", r.sec.name)
+		return user, pass
+	}
+	for _, kv := range [][2]string{{"username", user}, {"password", pass}} {
+		if e := r.sec.get(kv[0]); e != nil && kv[1] == "" {
+			r.l.d.errorf(e.pos, kv[0], "empty: give a %s, or remove username and password both", kv[0])
+		}
 	}
 	return user, pass
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"os"
 	"sort"
 	"strconv"
@@ -22,6 +23,12 @@ func ReadEnvFile(path string) (map[string]string, error) {
 }
 
 func parseEnvFile(path string, data []byte) (map[string]string, error) {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		// godotenv would take it, and exec would then refuse the whole
+		// environment with a bare EINVAL at every start of the program.
+		line := 1 + bytes.Count(data[:i], []byte("\n"))
+		return nil, &Error{Pos: Pos{File: path, Line: line}, Msg: "NUL byte in the line: no environment variable can hold one"}
+	}
 	m, err := godotenv.UnmarshalBytes(data)
 	if err != nil {
 		line := errorLine(data)

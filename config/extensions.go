@@ -111,14 +111,7 @@ func (l *loader) healthCommand(r keyReader) []string {
 	if !ok {
 		return nil
 	}
-	args, err := splitCommand(v)
-	switch {
-	case err != nil:
-		l.d.errorf(e.pos, "healthcheck_command", "cannot split %q: %v", v, err)
-	case len(args) == 0:
-		l.d.errorf(e.pos, "healthcheck_command", "empty command")
-	}
-	return args
+	return l.argv(e, "healthcheck_command", v)
 }
 
 func parsePositiveDuration(s string) (time.Duration, error) {

@@ -71,8 +71,19 @@ type fileState struct {
 }
 
 func (r *iniReader) read(file string, data []byte, here string, included bool) {
+	lines := splitLines(data)
+	for i, line := range lines {
+		if strings.IndexByte(line, 0) >= 0 {
+			// No argv or environment can hold a NUL, so a value with one
+			// would only fail later, at spawn, with a bare EINVAL; and a
+			// file with NULs is binary, not the config that was meant.
+			// Nothing of it is read: its sections would only add errors.
+			r.d.errorf(Pos{File: file, Line: i + 1}, "", "NUL byte in the line: a config file is text; is %s the file you meant?", file)
+			return
+		}
+	}
 	st := &fileState{file: file, here: here, included: included}
-	for i, line := range splitLines(data) {
+	for i, line := range lines {
 		r.line(st, i+1, line)
 	}
 	r.finish()
@@ -106,7 +117,12 @@ func (r *iniReader) line(st *fileState, lineno int, line string) {
 	}
 	if strings.HasPrefix(value, "[") {
 		r.d.errorf(pos, "", "bad section header %q: want [name]", value)
-		st.opt = nil
+		// The keys that follow belong to the broken section. Read into a
+		// section that goes nowhere, they are still checked, but cannot
+		// land in the section before (a false "duplicate key", or a
+		// setting silently applied to the wrong program) nor count as
+		// "outside any section".
+		st.cur, st.opt = newSection("", pos, st.here), nil
 		return
 	}
 	if st.cur == nil {

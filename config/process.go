@@ -98,14 +98,23 @@ func (l *loader) command(r keyReader, pr *Process) {
 		return
 	}
 	pr.CommandLine = v
+	pr.Command = l.argv(e, "command", v)
+}
+
+// argv splits a command line, reporting what could never be started: a
+// line that does not split, an empty one, or one whose program is an
+// empty quoted word, which shlex accepts and exec cannot run.
+func (l *loader) argv(e *entry, key, v string) []string {
 	args, err := splitCommand(v)
 	switch {
 	case err != nil:
-		l.d.errorf(e.pos, "command", "cannot split %q: %v", v, err)
+		l.d.errorf(e.pos, key, "cannot split %q: %v", v, err)
 	case len(args) == 0:
-		l.d.errorf(e.pos, "command", "empty command")
+		l.d.errorf(e.pos, key, "empty command")
+	case args[0] == "":
+		l.d.errorf(e.pos, key, "empty program name in %q: the first word is the program to run", v)
 	}
-	pr.Command = args
+	return args
 }
 
 func (l *loader) lifecycle(r keyReader, pr *Process) {

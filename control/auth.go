@@ -2,6 +2,7 @@ package control
 
 import (
 	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
@@ -46,15 +47,27 @@ func (c Credentials) allows(r *http.Request) bool {
 	if !ok || c.Username == "" {
 		return false
 	}
+	// Both are compared whatever the first gives, so the time taken does
+	// not tell whether the username was right.
 	userOK := equal(user, c.Username)
+	var passOK bool
 	if hexSum, isSHA := strings.CutPrefix(c.Password, "{SHA}"); isSHA {
 		sum := sha1.Sum([]byte(pass))
-		return userOK && equal(hex.EncodeToString(sum[:]), strings.ToLower(hexSum))
+		passOK = equal(hex.EncodeToString(sum[:]), strings.ToLower(hexSum))
+	} else {
+		passOK = equal(pass, c.Password)
 	}
-	return userOK && equal(pass, c.Password)
+	return userOK && passOK
 }
 
-func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+// equal compares in a time that depends neither on the contents nor on
+// the lengths: subtle.ConstantTimeCompare returns at once for slices of
+// different lengths, which would tell how long the secret is, so it is
+// given digests of one fixed size.
+func equal(a, b string) bool {
+	da, db := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
+	return subtle.ConstantTimeCompare(da[:], db[:]) == 1
+}
 
 // ProbesOnly serves the probes and metrics of next and refuses the rest
 // with a 403 that says why: a TCP listener on a non-loopback address with

@@ -57,7 +57,11 @@ func logTail(src LogSource) http.HandlerFunc {
 		} else {
 			data, next, _ = ring.Tail(0, min(n, maxTail))
 		}
+		// The bytes are the program's, unchanged, whatever they are
+		// (binary, not UTF-8, HTML): nosniff keeps a browser showing them
+		// as the text they are declared to be.
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("X-Log-Offset", strconv.FormatInt(next, 10))
 		w.Write(data)
 		if r.URL.Query().Get("follow") != "" {

@@ -79,6 +79,14 @@ func (r *rpc) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	call, err := xmlrpc.DecodeCall(http.MaxBytesReader(w, req.Body, xmlrpc.MaxCallSize))
+	if tooLarge(err) {
+		// A fault would read as if the call had been understood; HTTP
+		// says it was not read at all, and net/http then closes the
+		// connection rather than drain the rest.
+		http.Error(w, fmt.Sprintf("request body too large: an XML-RPC call may have %d bytes", xmlrpc.MaxCallSize),
+			http.StatusRequestEntityTooLarge)
+		return
+	}
 	w.Header().Set("Content-Type", "text/xml")
 	if err != nil {
 		f := xmlrpc.NewFault(xmlrpc.IncorrectParameters, err.Error())
@@ -92,6 +100,13 @@ func (r *rpc) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	xmlrpc.EncodeResponse(w, v)
+}
+
+// tooLarge reports a body over the limit, whichever limit saw it first:
+// the decoder's own or the http.MaxBytesReader around the body.
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.Is(err, xmlrpc.ErrTooLarge) || errors.As(err, &mbe)
 }
 
 func (r *rpc) call(ctx context.Context, method string, params []any) (any, error) {
@@ -120,6 +135,10 @@ func asFault(err error) *xmlrpc.Fault {
 		return xmlrpc.NewFault(xmlrpc.ShutdownState, "")
 	case errors.Is(err, initproc.ErrNoFile):
 		return xmlrpc.NewFault(xmlrpc.NoFile, err.Error())
+	case errors.Is(err, initproc.ErrSpawn):
+		return xmlrpc.NewFault(xmlrpc.SpawnError, strings.TrimPrefix(err.Error(), initproc.ErrSpawn.Error()+": "))
+	case errors.Is(err, initproc.ErrGaveUp):
+		return xmlrpc.NewFault(xmlrpc.AbnormalTermination, "")
 	}
 	return xmlrpc.NewFault(xmlrpc.Failed, err.Error())
 }

@@ -23,7 +23,7 @@ type Request struct {
 // Result is the outcome for one program.
 type Result struct {
 	Name, Group string
-	Err         error // nil, ErrBadName, ErrAlreadyStarted, ErrNotRunning, or a spawn failure
+	Err         error // nil, ErrBadName, ErrAlreadyStarted, ErrNotRunning, or after a waited-for start ErrSpawn or ErrGaveUp
 }
 
 // Errors of requests, with supervisord's fault names in mind.
@@ -33,6 +33,13 @@ var (
 	ErrNotRunning     = errNotRunning
 	ErrBadVerb        = errors.New("unknown request")
 	ErrShuttingDown   = errors.New("init is shutting down")
+	// ErrSpawn is a waited-for start that gave up because the command
+	// could not be started at all (supervisord's SPAWN_ERROR); the
+	// message says why, with the path.
+	ErrSpawn = errors.New("spawn error")
+	// ErrGaveUp is a waited-for start that gave up because the program
+	// kept exiting before startsecs (supervisord's ABNORMAL_TERMINATION).
+	ErrGaveUp = errors.New("exited too quickly")
 )
 
 // Control carries out r inside the loop and returns one Result per program
@@ -58,7 +65,30 @@ func (s *Supervisor) Control(ctx context.Context, r Request) ([]Result, error) {
 	case reqErr != nil || !r.Wait:
 		return results, reqErr
 	}
-	return results, s.awaitSettled(ctx, r.Verb, targets)
+	if err := s.awaitSettled(ctx, r.Verb, targets); err != nil {
+		return results, err
+	}
+	if r.Verb != "start" && r.Verb != "restart" {
+		return results, nil
+	}
+	return results, s.inLoop(ctx, func() { startOutcomes(results, targets) })
+}
+
+// startOutcomes fills in the results of a waited-for start from where the
+// programs ended up: one that went FATAL did not start, and the caller
+// must hear it, as supervisorctl does ("ERROR (spawn error)"), rather
+// than "started". results and targets are in the same order.
+func startOutcomes(results []Result, targets []*program) {
+	for i, p := range targets {
+		switch {
+		case results[i].Err != nil || p.m.state != Fatal:
+		case p.m.spawnErr != "":
+			results[i].Err = fmt.Errorf("%w: %s", ErrSpawn, p.m.spawnErr)
+		default:
+			results[i].Err = fmt.Errorf("%w: it kept exiting before it was up and is FATAL after startretries=%d; its output says why",
+				ErrGaveUp, p.cfg.StartRetries)
+		}
+	}
 }
 
 func (s *Supervisor) apply1(r Request, targets []*program) ([]Result, error) {
