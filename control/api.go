@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -40,11 +41,11 @@ func NewAPIHandler(c Controller, opts Options) http.Handler {
 	handleWeb(mux)
 	a := api{c: c}
 	mux.HandleFunc("GET /api/v1/programs", a.programs)
-	mux.HandleFunc("POST /api/v1/control", a.control)
-	mux.HandleFunc("POST /api/v1/reread", a.reload(c.Reread))
-	mux.HandleFunc("POST /api/v1/update", a.reload(c.Update))
+	mux.Handle("POST /api/v1/control", jsonOnly(a.control))
+	mux.Handle("POST /api/v1/reread", jsonOnly(a.reload(c.Reread)))
+	mux.Handle("POST /api/v1/update", jsonOnly(a.reload(c.Update)))
 	mux.HandleFunc("GET /api/v1/programs/{name}/log/{stream}", logTail(c))
-	mux.HandleFunc("POST /api/v1/shutdown", a.shutdown)
+	mux.Handle("POST /api/v1/shutdown", jsonOnly(a.shutdown))
 	mux.HandleFunc("GET /api/v1/init", a.init)
 	mux.Handle("/RPC2", newRPC(c, opts.Version))
 	// supervisorctl tail -f streams from here.
@@ -187,13 +188,11 @@ func optSeconds(t time.Time) float64 {
 }
 
 func (a api) control(w http.ResponseWriter, r *http.Request) {
-	// A JSON content type cannot be sent by a plain HTML form, so a page
-	// in a browser cannot forge a request.
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
-		writeError(w, http.StatusUnsupportedMediaType, "BAD_REQUEST", "send the request as Content-Type: application/json")
+	req, err := decodeControl(http.MaxBytesReader(w, r.Body, 64<<10))
+	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+		writeError(w, http.StatusRequestEntityTooLarge, "TOO_LARGE", fmt.Sprintf("request body too large: the limit is %d bytes", tooLarge.Limit))
 		return
 	}
-	req, err := decodeControl(http.MaxBytesReader(w, r.Body, 64<<10))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "request body: "+err.Error())
 		return
@@ -221,6 +220,19 @@ func (a api) control(w http.ResponseWriter, r *http.Request) {
 		out = append(out, rj)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": out})
+}
+
+// jsonOnly refuses a state-changing request whose body is not declared
+// JSON: a plain HTML form cannot send that content type, so a page in a
+// browser cannot forge one even where the origin check does not apply.
+func jsonOnly(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+			writeError(w, http.StatusUnsupportedMediaType, "BAD_REQUEST", "send the request as Content-Type: application/json")
+			return
+		}
+		next(w, r)
+	})
 }
 
 // decodeControl reads one JSON object with ControlRequest's fields only.
@@ -271,6 +283,10 @@ func errorCode(err error) (int, string) {
 		return http.StatusConflict, "CANT_REREAD"
 	case errors.Is(err, initproc.ErrNotResponding):
 		return http.StatusServiceUnavailable, "NOT_RESPONDING"
+	case errors.Is(err, initproc.ErrSpawn):
+		return http.StatusConflict, "SPAWN_ERROR"
+	case errors.Is(err, initproc.ErrGaveUp):
+		return http.StatusConflict, "ABNORMAL_TERMINATION"
 	}
 	return http.StatusInternalServerError, "FAILED"
 }

@@ -98,7 +98,7 @@ func TestControlAPI(t *testing.T) {
 		{"application/json", `{"verb":"start","names":["x"]}`, fmt.Errorf("%w: x", initproc.ErrBadName), 404, "BAD_NAME"},
 		{"application/json", `{"verb":"start","names":["x"]}`, initproc.ErrShuttingDown, 503, "SHUTTING_DOWN"},
 		{"application/json", `{"verb":"start","names":["x"]}`, initproc.ErrNotResponding, 503, "NOT_RESPONDING"},
-		{"application/json", `{"verb":"start","names":["x"],"p":"` + strings.Repeat("x", 70<<10) + `"}`, nil, 400, "BAD_REQUEST"},
+		{"application/json", `{"verb":"start","names":["x"],"p":"` + strings.Repeat("x", 70<<10) + `"}`, nil, 413, "TOO_LARGE"},
 	} {
 		f.err = tc.err
 		w := post(h, tc.ctype, tc.body)

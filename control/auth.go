@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 )
 
@@ -81,4 +84,34 @@ func ProbesOnly(next http.Handler) http.Handler {
 		writeError(w, http.StatusForbidden, "PROBES_ONLY",
 			"this listener serves probes and metrics only: set [inet_http_server] username and password or VIGIL_TOKEN for the API, or use the control socket")
 	})
+}
+
+// LoopbackHostOnly serves the requests of next whose Host is a loopback
+// address or localhost, and refuses the rest with 403. It guards a
+// loopback listener without credentials against DNS rebinding: a page
+// whose name was re-pointed at 127.0.0.1 passes the same-origin check,
+// since its Origin then matches the Host, but that Host is its own name.
+// Probes and metrics stay open to any Host, as on every listener.
+func LoopbackHostOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if openPath(r.URL.Path) || loopbackHost(r.Host) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		writeError(w, http.StatusForbidden, "BAD_HOST",
+			fmt.Sprintf("Host %q is not a loopback address: without credentials this listener answers only requests to 127.0.0.1, [::1] or localhost", r.Host))
+	})
+}
+
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }

@@ -65,3 +65,36 @@ func TestProbesOnly(t *testing.T) {
 		}
 	}
 }
+
+// A loopback listener without credentials answers the API only for a
+// loopback Host: a rebound domain name is refused, probes are not.
+func TestLoopbackHostOnly(t *testing.T) {
+	h := LoopbackHostOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	for _, tc := range []struct {
+		host, path string
+		want       int
+	}{
+		{"127.0.0.1:9001", "/api/v1/programs", 204},
+		{"localhost:9001", "/", 204},
+		{"LOCALHOST", "/RPC2", 204},
+		{"[::1]:9001", "/api/v1/control", 204},
+		{"127.9.9.9", "/api/v1/programs", 204},
+		{"evil.example:9001", "/api/v1/programs", 403},
+		{"evil.example:9001", "/", 403},
+		{"10.0.0.5:9001", "/RPC2", 403},
+		{"localhost.evil.example", "/api/v1/programs", 403},
+		{"evil.example:9001", "/livez", 204},
+		{"evil.example:9001", "/metrics", 204},
+	} {
+		r := httptest.NewRequest("GET", "http://x"+tc.path, nil)
+		r.Host = tc.host
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != tc.want {
+			t.Errorf("Host %s %s: %d, want %d", tc.host, tc.path, w.Code, tc.want)
+		}
+		if tc.want == 403 && !strings.Contains(w.Body.String(), `"code":"BAD_HOST"`) {
+			t.Errorf("Host %s: %s", tc.host, w.Body)
+		}
+	}
+}

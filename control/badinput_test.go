@@ -89,7 +89,7 @@ func TestBadInputOversizedBodies(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusRequestEntityTooLarge {
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Errorf("10 MB control request (chunked=%v): %d %q", chunked, resp.StatusCode, b)
 		}
 		if e := oneLineError(t, "10 MB control request", b); !strings.Contains(e.Message, "too large") {
@@ -484,7 +484,7 @@ func TestBadInputSpawnErrorReported(t *testing.T) {
 	w := post(NewAPIHandler(f, Options{}), "application/json", `{"verb":"start","names":["web"],"wait":true}`)
 	var out struct{ Results []ResultJSON }
 	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || len(out.Results) != 1 || out.Results[0].Error == nil ||
-		out.Results[0].Error.Message != "spawn error: /srv/app: permission denied" {
+		out.Results[0].Error.Message != "spawn error: /srv/app: permission denied" || out.Results[0].Error.Code != "SPAWN_ERROR" {
 		t.Errorf("API: %d %s", w.Code, w.Body)
 	}
 	if _, err := rpcCall(t, srv, "supervisor.startProcess", "web"); faultCode(err) != xmlrpc.SpawnError {

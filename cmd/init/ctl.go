@@ -343,6 +343,10 @@ func newSignalCmd(f *ctlFlags) *cobra.Command {
 		Short: "Send a signal to programs",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
+			// A typo in the name is a usage error, found without init.
+			if _, err := config.ParseSignal(args[0]); err != nil {
+				return usageErrorf("%v", err)
+			}
 			return runAction(c, f, control.ControlRequest{Verb: "signal", Signal: args[0], Names: args[1:]}, "signalled")
 		},
 	}

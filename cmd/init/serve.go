@@ -172,6 +172,11 @@ func chown(path, spec string) error {
 // other address only with --insecure-http.
 func tcpHandler(api, probes http.Handler, cfg *config.Config, f *runFlags, log *slog.Logger) (func(net.Addr) http.Handler, error) {
 	creds := control.Credentials{Token: os.Getenv("VIGIL_TOKEN")}
+	// An empty token would read as "no token" and leave the API open on
+	// loopback: whoever set one meant the opposite.
+	if v, set := os.LookupEnv("VIGIL_TOKEN"); set && strings.TrimSpace(v) == "" {
+		return nil, errors.New("VIGIL_TOKEN is set but empty: give it the token, or unset it")
+	}
 	if cfg.Inet != nil {
 		creds.Username, creds.Password = cfg.Inet.Username, cfg.Inet.Password
 	}
@@ -181,14 +186,19 @@ func tcpHandler(api, probes http.Handler, cfg *config.Config, f *runFlags, log *
 			return nil, fmt.Errorf("--token-file: %w", err)
 		}
 		creds.Token = strings.TrimSpace(string(b))
+		if creds.Token == "" {
+			return nil, fmt.Errorf("--token-file %s: the file is empty: write the token into it", f.tokenFile)
+		}
 	}
 	return func(addr net.Addr) http.Handler {
 		tcp, _ := addr.(*net.TCPAddr)
 		switch {
 		case !creds.Empty():
 			return control.RequireAuth(creds, api)
-		case tcp != nil && tcp.IP.IsLoopback(), f.insecureHTTP:
+		case f.insecureHTTP:
 			return api
+		case tcp != nil && tcp.IP.IsLoopback():
+			return control.LoopbackHostOnly(api)
 		}
 		// Probes on every address are the usual Kubernetes setup, so this
 		// is no warning; a request for more is told why it gets nothing.
