@@ -228,8 +228,9 @@ func pageText(ctx context.Context) string {
 	return s
 }
 
-// saveScreenshot keeps a PNG of the whole page in the test's directory
-// and, with VIGIL_UPDATE_SCREENSHOT=1, as the README's picture.
+// saveScreenshot keeps a PNG of the whole page in the test's directory,
+// in $VIGIL_ARTIFACTS when set, and, with VIGIL_UPDATE_SCREENSHOT=1, as
+// the README's picture.
 func saveScreenshot(t *testing.T, ctx context.Context) {
 	t.Helper()
 	// Clicks scrolled to their buttons; the picture shows the page as opened.
@@ -246,6 +247,14 @@ func saveScreenshot(t *testing.T, ctx context.Context) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", p, len(png))
+	// The test's directory goes when the test ends; a CI run that wants
+	// to keep the picture names a directory of artifacts.
+	if dir := os.Getenv("VIGIL_ARTIFACTS"); dir != "" {
+		if err := copyFile(p, filepath.Join(dir, "web.png"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot kept: %s", filepath.Join(dir, "web.png"))
+	}
 	if os.Getenv("VIGIL_UPDATE_SCREENSHOT") == "1" {
 		if err := os.WriteFile(filepath.Join("..", "docs", "web.png"), png, 0o644); err != nil {
 			t.Fatal(err)
