@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -111,6 +112,8 @@ startretries=0
 	waitPage(t, ctx, "held output shown on resume", `count("talker got USR1") === 2 && text("#log-pause") === "Pause"`)
 
 	saveScreenshot(t, ctx)
+	checkAccessible(t, ctx)
+	checkPhoneAndDark(t, ctx)
 	// A CSP violation (inline code) or a script error shows only here.
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("the page logged errors:\n%s", strings.Join(errs, "\n"))
@@ -260,6 +263,59 @@ func saveScreenshot(t *testing.T, ctx context.Context) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// checkAccessible checks what a keyboard and a screen reader need: a
+// table with a caption and header cells, a name on every button and
+// control, and a live region for the results of actions.
+func checkAccessible(t *testing.T, ctx context.Context) {
+	t.Helper()
+	for what, cond := range map[string]string{
+		"a table caption":            `!!document.querySelector("table caption") && document.querySelector("table caption").textContent.trim() !== ""`,
+		"column headers":             `document.querySelectorAll("thead th[scope=col]").length >= 10`,
+		"row headers":                `document.querySelectorAll("tbody th[scope=row]").length === 3`,
+		"a name on every button":     `[...document.querySelectorAll("button")].every(b => (b.getAttribute("aria-label") || b.textContent).trim() !== "")`,
+		"a label on every control":   `[...document.querySelectorAll("select, input")].every(e => e.labels.length > 0 || e.hasAttribute("aria-label"))`,
+		"a live region for results":  `["status", "alert"].includes(document.querySelector("#status").getAttribute("role")) || document.querySelector("#status").hasAttribute("aria-live")`,
+		"buttons reachable by Tab":   `[...document.querySelectorAll("button")].every(b => b.tabIndex >= 0)`,
+		"no button is a styled link": `document.querySelectorAll("a[onclick], div[onclick], span[onclick]").length === 0`,
+	} {
+		if !pageEval[bool](t, ctx, cond) {
+			t.Errorf("accessibility: no %s (%s)", what, cond)
+		}
+	}
+}
+
+// checkPhoneAndDark narrows the page to a phone's width, where only the
+// table may scroll sideways, and switches the system to dark mode, which
+// the page must follow.
+func checkPhoneAndDark(t *testing.T, ctx context.Context) {
+	t.Helper()
+	emulate := func(what string, params any) {
+		t.Helper()
+		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			var err error
+			switch p := params.(type) {
+			case emulation.SetDeviceMetricsOverrideParams:
+				_, err = cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, p)
+			case emulation.SetEmulatedMediaParams:
+				_, err = cdp.Call(ctx, tg, emulation.SetEmulatedMedia, p)
+			}
+			return err
+		}))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	const luminance = `(() => { const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number); return (0.2126*r + 0.7152*g + 0.0722*b) / 255; })()`
+	emulate("light mode", emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}}})
+	waitPage(t, ctx, "a light page in light mode", luminance+" > 0.7")
+	emulate("dark mode", emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+	waitPage(t, ctx, "a dark page in dark mode", luminance+" < 0.3")
+
+	emulate("a phone's width", emulation.SetDeviceMetricsOverrideParams{Width: 360, Height: 740, DeviceScaleFactor: 1, Mobile: true})
+	waitPage(t, ctx, "the page within 360 px", `window.innerWidth === 360 && document.documentElement.scrollWidth <= 360`)
+	waitPage(t, ctx, "the actions still on screen", `document.querySelector('button[aria-label="Restart talker"]').getBoundingClientRect().width > 0`)
 }
 
 // ctlPid asks init, not the page, which pid a program has.
