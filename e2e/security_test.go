@@ -273,3 +273,46 @@ startsecs=0
 	in.signal(syscall.SIGTERM)
 	in.wait(20 * time.Second)
 }
+
+// A program's notify socket takes datagrams from the program's user (and
+// root) only: a program of another user cannot report it ready, while
+// the program itself, dropped to nobody, can.
+func TestSecurityNotifySocketIsTheProgramsOwn(t *testing.T) {
+	notify := requireTool(t, "systemd-notify", "systemd")
+	// A runtime directory every user can reach, as /run/vigil is.
+	rt, err := os.MkdirTemp("", "vigil-rt-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(rt) })
+	os.Chmod(rt, 0o755)
+	sock := filepath.Join(t.TempDir(), "vigil.sock")
+	conf := writeConfig(t, fmt.Sprintf(`
+[program:svc]
+command=sh -c '%[1]s --ready && exec sleep 1000'
+user=nobody
+ready=notify
+[program:slow]
+command=sleep 1000
+ready=notify
+[program:faker]
+command=sh -c 'NOTIFY_SOCKET=%[2]s/notify/slow.sock %[1]s --ready; echo "faker: exit $?"; exec sleep 1000'
+user=daemon
+startsecs=0
+`, notify, rt))
+	in := start(t, run{pid1: true, args: []string{"--runtime-dir", rt, "--socket", sock, "-c", conf}})
+	in.waitOutput("faker: exit ")
+	if strings.Contains(in.out.String(), "faker: exit 0") {
+		t.Fatalf("another user reached slow's notify socket:\n%s", in.out)
+	}
+	c := probeClient(sock)
+	in.waitFor("svc to be ready", 20*time.Second, func() bool {
+		code, _ := get(c, "/readyz/svc")
+		return code == 200
+	})
+	if code, body := get(c, "/readyz/slow"); code != 503 {
+		t.Fatalf("slow became ready from another program's datagram: %d %s", code, body)
+	}
+	in.signal(syscall.SIGTERM)
+	in.wait(20 * time.Second)
+}

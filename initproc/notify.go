@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -103,7 +104,8 @@ type notifySocket struct {
 
 // listenNotify binds a datagram socket at path. The path is made absolute,
 // since the child is handed it as is and may run in another directory.
-func listenNotify(path string) (*notifySocket, error) {
+// Only owner (init's user when nil) and root may send to it.
+func listenNotify(path string, owner *syscall.Credential) (*notifySocket, error) {
 	path, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -120,14 +122,26 @@ func listenNotify(path string) (*notifySocket, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Anyone may send: a program that dropped privileges must still reach
-	// it, and who may reach the directory is the caller's decision.
-	if err := os.Chmod(path, 0o666); err != nil {
+	if err := restrictNotify(path, owner); err != nil {
 		conn.Close()
 		os.Remove(path)
 		return nil, err
 	}
 	return &notifySocket{path: path, conn: conn}, nil
+}
+
+// restrictNotify lets only the program's user (and root) send: another
+// process in the container could otherwise report the program ready or
+// keep its watchdog fed. Sending to a socket takes write permission on its
+// file, so mode 0600 and the program's uid as owner say exactly that.
+func restrictNotify(path string, owner *syscall.Credential) error {
+	if err := os.Chmod(path, 0o600); err != nil {
+		return err
+	}
+	if owner == nil || int(owner.Uid) == os.Geteuid() {
+		return nil
+	}
+	return os.Chown(path, int(owner.Uid), int(owner.Gid))
 }
 
 // removeStaleSocket clears a socket left by an earlier init, which would

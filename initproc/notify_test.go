@@ -1,11 +1,13 @@
 package initproc
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -76,7 +78,7 @@ func FuzzParseNotify(f *testing.F) {
 // the test ends, handing out what it delivers.
 func notifyTestSocket(t *testing.T) (*notifySocket, <-chan notifyMsg) {
 	t.Helper()
-	n, err := listenNotify(filepath.Join(t.TempDir(), "n.sock"))
+	n, err := listenNotify(filepath.Join(t.TempDir(), "n.sock"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,8 +127,8 @@ func TestNotifySocketRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Mode()&os.ModeSocket == 0 || st.Mode().Perm() != 0o666 {
-		t.Fatalf("socket mode %v, want a socket with 0666", st.Mode())
+	if st.Mode()&os.ModeSocket == 0 || st.Mode().Perm() != 0o600 {
+		t.Fatalf("socket mode %v, want a socket with 0600", st.Mode())
 	}
 	sendNotify(t, n.path,
 		"READY=1\nSTATUS=Listening on :80\n",
@@ -142,7 +144,7 @@ func TestNotifySocketRoundTrip(t *testing.T) {
 
 func TestNotifySocketRelativePath(t *testing.T) {
 	t.Chdir(t.TempDir())
-	n, err := listenNotify("rel.sock")
+	n, err := listenNotify("rel.sock", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +165,7 @@ func TestNotifySocketReplacesStale(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("setup: stale socket missing: %v", err)
 	}
-	n, err := listenNotify(path)
+	n, err := listenNotify(path, nil)
 	if err != nil {
 		t.Fatalf("stale socket not replaced: %v", err)
 	}
@@ -176,7 +178,7 @@ func TestNotifySocketKeepsOtherFiles(t *testing.T) {
 	if err := os.WriteFile(path, []byte("precious"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := listenNotify(path); err == nil {
+	if n, err := listenNotify(path, nil); err == nil {
 		n.close()
 		t.Fatal("a regular file in the way was replaced")
 	}
@@ -186,7 +188,7 @@ func TestNotifySocketKeepsOtherFiles(t *testing.T) {
 }
 
 func TestNotifySocketCloseRemovesFile(t *testing.T) {
-	n, err := listenNotify(filepath.Join(t.TempDir(), "n.sock"))
+	n, err := listenNotify(filepath.Join(t.TempDir(), "n.sock"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,4 +236,63 @@ func TestNotifySystemdNotify(t *testing.T) {
 		t.Fatal("systemd-notify did not end")
 	}
 	expectNotify(t, msgs, notifyMsg{Ready: true, Status: "x", HasStatus: true})
+}
+
+// Only the program's user and root may send to its notify socket: another
+// user in the container cannot report it ready. The senders are this test
+// binary, run again as those users.
+func TestNotifySocketOnlyForItsUser(t *testing.T) {
+	if path := os.Getenv("VIGIL_TEST_NOTIFY_SEND"); path != "" {
+		c, err := net.DialUnix("unixgram", nil, &net.UnixAddr{Name: path, Net: "unixgram"})
+		if err == nil {
+			_, err = c.Write([]byte("READY=1"))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if os.Geteuid() != 0 && os.Getenv("CI") != "true" {
+		t.Skip("running senders as other users needs root")
+	}
+	// A directory every user can reach, unlike the test's own; the
+	// senders run a copy of the test binary from it.
+	dir, err := os.MkdirTemp("", "vigil-notify-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	bin := filepath.Join(dir, "sender")
+	if b, err := os.ReadFile(os.Args[0]); err != nil || os.WriteFile(bin, b, 0o755) != nil {
+		t.Fatalf("copy the test binary: %v", err)
+	}
+	path := filepath.Join(dir, "n.sock")
+	n, err := listenNotify(path, &syscall.Credential{Uid: 4321, Gid: 4321})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.close()
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 || st.Sys().(*syscall.Stat_t).Uid != 4321 {
+		t.Fatalf("socket %v, err %v: want mode 0600 owned by 4321", st.Mode(), err)
+	}
+	send := func(uid uint32) error {
+		cmd := exec.Command(bin, "-test.run=^TestNotifySocketOnlyForItsUser$")
+		cmd.Env = append(os.Environ(), "VIGIL_TEST_NOTIFY_SEND="+path)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid, Groups: []uint32{}}}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%v: %s", err, out)
+		}
+		return nil
+	}
+	if err := send(4321); err != nil {
+		t.Errorf("the program's user cannot send: %v", err)
+	}
+	if err := send(4322); err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("another user could send: %v", err)
+	}
+	if err := send(0); err != nil {
+		t.Errorf("root cannot send: %v", err)
+	}
 }

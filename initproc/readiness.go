@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/vigil-sh/vigil/config"
@@ -143,8 +144,14 @@ func (s *Supervisor) openNotify(p *program) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("notify sockets: %w (set --runtime-dir to a writable directory)", err)
 	}
+	// An unknown user fails the spawn with its own message; until then the
+	// socket stays init's alone.
+	var owner *syscall.Credential
+	if p.cfg.User != "" {
+		owner, _, _ = lookupUser(p.cfg.User)
+	}
 	// Program names are checked to be plain file names by the config.
-	n, err := listenNotify(filepath.Join(dir, p.cfg.Name+".sock"))
+	n, err := listenNotify(filepath.Join(dir, p.cfg.Name+".sock"), owner)
 	if err != nil {
 		return fmt.Errorf("%s: notify socket: %w", p.cfg.Name, err)
 	}
