@@ -28,7 +28,7 @@ func ParseSignal(s string) (syscall.Signal, error) {
 	if !isASCII(t) {
 		// Unicode case mapping would read "ſigterm" as SIGTERM, and a
 		// Unicode space would hide a typo; no signal is spelt that way.
-		return 0, fmt.Errorf("unknown signal %q: want a name like TERM, HUP, USR1, RTMIN+2 or a number", s)
+		return 0, unknownSignal(s)
 	}
 	t = strings.ToUpper(t)
 	if n, err := strconv.Atoi(t); err == nil {
@@ -44,7 +44,11 @@ func ParseSignal(s string) (syscall.Signal, error) {
 	if n := unix.SignalNum("SIG" + t); n != 0 {
 		return n, nil
 	}
-	return 0, fmt.Errorf("unknown signal %q: want a name like TERM, HUP, USR1, RTMIN+2 or a number", s)
+	return 0, unknownSignal(s)
+}
+
+func unknownSignal(s string) error {
+	return fmt.Errorf("unknown signal %q: want a name like TERM, HUP, USR1, RTMIN+2 or a number", s)
 }
 
 // asciiSpace is the white space allowed around a signal.

@@ -166,17 +166,8 @@ func (a api) programs(w http.ResponseWriter, r *http.Request) {
 func programJSON(p initproc.ProgramStatus, now time.Time) ProgramJSON {
 	return ProgramJSON{Name: p.Name, Group: p.Group, State: p.State.String(), StateCode: int(p.State),
 		Pid: p.Pid, Start: optSeconds(p.Start), Stop: optSeconds(p.Stop), ExitCode: p.ExitCode,
-		SpawnErr: p.SpawnErr, Restarts: p.Restarts, Uptime: uptime(p, now), Ready: p.Ready, Wanted: p.Wanted, AutoStart: p.AutoStart, Priority: p.Priority, Why: p.Why, Health: p.Health.String(),
+		SpawnErr: p.SpawnErr, Restarts: p.Restarts, Uptime: int64(Uptime(p, now) / time.Second), Ready: p.Ready, Wanted: p.Wanted, AutoStart: p.AutoStart, Priority: p.Priority, Why: p.Why, Health: p.Health.String(),
 		Status: p.Status, Description: Describe(p, now)}
-}
-
-// uptime is counted by init rather than by a client from start, whose
-// clock may differ from the container's.
-func uptime(p initproc.ProgramStatus, now time.Time) int64 {
-	if p.Pid == 0 || p.Start.IsZero() {
-		return 0
-	}
-	return int64(now.Sub(p.Start) / time.Second)
 }
 
 // optSeconds is unixSeconds with 0 for "never".
@@ -188,9 +179,9 @@ func optSeconds(t time.Time) float64 {
 }
 
 func (a api) control(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeControl(http.MaxBytesReader(w, r.Body, 64<<10))
-	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
-		writeError(w, http.StatusRequestEntityTooLarge, "TOO_LARGE", fmt.Sprintf("request body too large: the limit is %d bytes", tooLarge.Limit))
+	req, err := decodeControl(http.MaxBytesReader(w, r.Body, maxControlBody))
+	if tooLarge(err) {
+		writeError(w, http.StatusRequestEntityTooLarge, "TOO_LARGE", fmt.Sprintf("request body too large: the limit is %d bytes", maxControlBody))
 		return
 	}
 	if err != nil {
@@ -221,6 +212,9 @@ func (a api) control(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": out})
 }
+
+// maxControlBody is far more than any list of program names needs.
+const maxControlBody = 64 << 10
 
 // jsonOnly refuses a state-changing request whose body is not declared
 // JSON: a plain HTML form cannot send that content type, so a page in a

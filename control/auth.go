@@ -29,14 +29,23 @@ func openPath(p string) bool {
 	return p == "/livez" || p == "/healthz" || p == "/metrics" || p == "/readyz" || strings.HasPrefix(p, "/readyz/")
 }
 
-// RequireAuth lets probes and metrics through and asks every other request
-// for the credentials. Comparisons take the same time whatever matches.
-func RequireAuth(c Credentials, next http.Handler) http.Handler {
+// guard is what every TCP listener's handler shares: the probes and
+// metrics are served to anyone (orchestrators carry no credentials), any
+// other request only when allow says so, and refuse answers the rest.
+func guard(next http.Handler, allow func(*http.Request) bool, refuse http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if openPath(r.URL.Path) || c.allows(r) {
+		if openPath(r.URL.Path) || allow(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
+		refuse(w, r)
+	})
+}
+
+// RequireAuth lets probes and metrics through and asks every other request
+// for the credentials. Comparisons take the same time whatever matches.
+func RequireAuth(c Credentials, next http.Handler) http.Handler {
+	return guard(next, c.allows, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="vigil"`)
 		writeError(w, http.StatusUnauthorized, "UNAUTHORIZED", "this listener needs credentials: basic auth or a bearer token")
 	})
@@ -76,11 +85,8 @@ func equal(a, b string) bool {
 // with a 403 that says why: a TCP listener on a non-loopback address with
 // no credentials configured must not change state.
 func ProbesOnly(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if openPath(r.URL.Path) {
-			next.ServeHTTP(w, r)
-			return
-		}
+	none := func(*http.Request) bool { return false }
+	return guard(next, none, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "PROBES_ONLY",
 			"this listener serves probes and metrics only: set [inet_http_server] username and password or VIGIL_TOKEN for the API, or use the control socket")
 	})
@@ -93,19 +99,15 @@ func ProbesOnly(next http.Handler) http.Handler {
 // since its Origin then matches the Host, but that Host is its own name.
 // Probes and metrics stay open to any Host, as on every listener.
 func LoopbackHostOnly(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if openPath(r.URL.Path) || loopbackHost(r.Host) {
-			next.ServeHTTP(w, r)
-			return
-		}
+	return guard(next, loopbackHost, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "BAD_HOST",
 			fmt.Sprintf("Host %q is not a loopback address: without credentials this listener answers only requests to 127.0.0.1, [::1] or localhost", r.Host))
 	})
 }
 
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
+func loopbackHost(r *http.Request) bool {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(r.Host); err == nil {
 		host = h
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")

@@ -13,7 +13,7 @@ import (
 func Describe(p initproc.ProgramStatus, now time.Time) string {
 	switch {
 	case p.State == initproc.Running || p.State == initproc.Stopping || p.State == initproc.Starting && p.Pid != 0:
-		d := now.Sub(p.Start).Truncate(time.Second)
+		d := Uptime(p, now).Truncate(time.Second)
 		h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
 		desc := fmt.Sprintf("pid %d, uptime %d:%02d:%02d", p.Pid, h, m, s)
 		if p.Status != "" {
@@ -28,4 +28,15 @@ func Describe(p initproc.ProgramStatus, now time.Time) string {
 		return "Not started"
 	}
 	return p.Stop.Format("Jan 02 03:04 PM")
+}
+
+// Uptime is how long the program's current process has run, 0 when none
+// runs. It is counted by init, for the description and the API alike: a
+// client counting from the start time would use its own clock, which may
+// differ from the container's.
+func Uptime(p initproc.ProgramStatus, now time.Time) time.Duration {
+	if p.Pid == 0 || p.Start.IsZero() {
+		return 0
+	}
+	return now.Sub(p.Start)
 }

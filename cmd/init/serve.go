@@ -64,7 +64,7 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 	opts := control.Options{Version: versionString()}
 	// The socket's file mode is its access control, so it serves the API
 	// that changes state; on TCP that takes credentials (tcpHandler).
-	api, probes := control.NewAPIHandler(s, opts), control.NewHandler(s, opts)
+	api := control.NewAPIHandler(s, opts)
 	mode := os.FileMode(0o700)
 	if cfg.Unix != nil && cfg.Unix.Chmod != 0 {
 		mode = os.FileMode(cfg.Unix.Chmod)
@@ -89,7 +89,7 @@ func serveControl(s *initproc.Supervisor, cfg *config.Config, f *runFlags, log *
 		}
 		listeners = append(listeners, tcp)
 	}
-	tcpAPI, err := tcpHandler(api, probes, cfg, f, log)
+	tcpAPI, err := tcpHandler(api, cfg, f, log)
 	if err != nil {
 		for _, l := range listeners {
 			l.Close()
@@ -170,7 +170,7 @@ func chown(path, spec string) error {
 // some ([inet_http_server] username and password, or VIGIL_TOKEN /
 // --token-file); without any they are served on loopback only, and on any
 // other address only with --insecure-http.
-func tcpHandler(api, probes http.Handler, cfg *config.Config, f *runFlags, log *slog.Logger) (func(net.Addr) http.Handler, error) {
+func tcpHandler(api http.Handler, cfg *config.Config, f *runFlags, log *slog.Logger) (func(net.Addr) http.Handler, error) {
 	creds := control.Credentials{Token: os.Getenv("VIGIL_TOKEN")}
 	// An empty token would read as "no token" and leave the API open on
 	// loopback: whoever set one meant the opposite.
@@ -204,6 +204,6 @@ func tcpHandler(api, probes http.Handler, cfg *config.Config, f *runFlags, log *
 		// is no warning; a request for more is told why it gets nothing.
 		log.Info("the TCP listener serves probes and metrics only: state changes over a non-loopback address need credentials",
 			"addr", addr.String())
-		return control.ProbesOnly(probes)
+		return control.ProbesOnly(api)
 	}, nil
 }

@@ -22,11 +22,11 @@ func TestEmptyTokenRefused(t *testing.T) {
 	os.WriteFile(empty, []byte(" \n"), 0o600)
 
 	t.Setenv("VIGIL_TOKEN", "")
-	if _, err := tcpHandler(nil, nil, &config.Config{}, &runFlags{}, log); err == nil || !strings.Contains(err.Error(), "VIGIL_TOKEN") {
+	if _, err := tcpHandler(nil, &config.Config{}, &runFlags{}, log); err == nil || !strings.Contains(err.Error(), "VIGIL_TOKEN") {
 		t.Errorf("VIGIL_TOKEN empty: %v", err)
 	}
 	os.Unsetenv("VIGIL_TOKEN")
-	if _, err := tcpHandler(nil, nil, &config.Config{}, &runFlags{tokenFile: empty}, log); err == nil || !strings.Contains(err.Error(), "empty") {
+	if _, err := tcpHandler(nil, &config.Config{}, &runFlags{tokenFile: empty}, log); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("empty --token-file: %v", err)
 	}
 }
@@ -38,7 +38,7 @@ func TestTCPHandlerWithoutCredentials(t *testing.T) {
 	os.Unsetenv("VIGIL_TOKEN")
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	pick, err := tcpHandler(ok, ok, &config.Config{}, &runFlags{}, log)
+	pick, err := tcpHandler(ok, &config.Config{}, &runFlags{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
