@@ -27,13 +27,9 @@ func checkBad(t *testing.T, tests []badConfig) {
 		if c != nil {
 			t.Errorf("%s: a config came back along with errors", tt.name)
 		}
+		// Each want is one line, so equal lines are one line each.
 		if got := errLines(t, err); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: %q\n got %q\nwant %q", tt.name, tt.text, got, tt.want)
-		}
-		for _, l := range errLines(t, err) {
-			if strings.Contains(l, "\n") {
-				t.Errorf("%s: message of more than one line: %q", tt.name, l)
-			}
 		}
 	}
 }
@@ -136,23 +132,15 @@ func TestBadInputEmptyCommand(t *testing.T) {
 }
 
 // An included file cannot include, so [include] cannot loop: a file that
-// points back at the main file is refused where it says so, and the main
-// file matching its own glob is "included twice".
+// points back at the main file is refused where it says so. The main file
+// matching its own glob is TestIncludeSelf's.
 func TestBadInputIncludeCycle(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeFile(t, dir, "main.conf", "[include]\nfiles=conf.d/*.conf\n[program:a]\ncommand=a\n")
-	writeFile(t, dir, "conf.d/b.conf", "[program:b]\ncommand=b\n[include]\nfiles=../main.conf\n")
-	c, _, err := Load("main.conf", LoadOptions{})
+	c, err := loadFiles(t, map[string]string{
+		"main.conf":     "[include]\nfiles=conf.d/*.conf\n[program:a]\ncommand=a\n",
+		"conf.d/b.conf": "[program:b]\ncommand=b\n[include]\nfiles=../main.conf\n",
+	})
 	want := []string{"conf.d/b.conf:3: an included file cannot contain [include]: supervisord reads [include] only in the main file"}
 	if got := errLines(t, err); c != nil || !reflect.DeepEqual(got, want) {
-		t.Errorf("got %q\nwant %q", got, want)
-	}
-	writeFile(t, dir, "main.conf", "[include]\nfiles=*.conf conf.d/*.conf\n")
-	writeFile(t, dir, "conf.d/b.conf", "[program:b]\ncommand=b\n")
-	_, _, err = Load("main.conf", LoadOptions{})
-	want = []string{"main.conf:2: files: main.conf is included twice (first as main.conf)"}
-	if got := errLines(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }

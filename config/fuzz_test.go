@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -9,8 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
-	"github.com/hashicorp/go-multierror"
 )
 
 // FuzzParse checks that no input makes the parser panic, that a
@@ -112,19 +109,8 @@ func checkDiagnostics(t *testing.T, err error, warns []Warning, vars map[string]
 	for _, w := range warns {
 		check(w.Pos, w.String())
 	}
-	if err == nil {
-		return
-	}
-	var me *multierror.Error
-	if !errors.As(err, &me) || len(me.Errors) == 0 {
-		t.Fatalf("error %T %v is not a list of errors", err, err)
-	}
-	for _, e := range me.Errors {
-		ce, ok := e.(*Error)
-		if !ok {
-			t.Fatalf("entry %T %v is not an *Error", e, e)
-		}
-		check(ce.Pos, ce.Error())
+	for _, e := range errorList(t, err) {
+		check(e.Pos, e.Error())
 	}
 }
 

@@ -28,24 +28,34 @@ func mustParse(t *testing.T, text string, env map[string]string) *Config {
 	return c
 }
 
-// errLines returns every error message, checking that err is the promised
-// *multierror.Error of *Error.
-func errLines(t *testing.T, err error) []string {
+// errorList returns the entries of err, checking that it is the promised
+// *multierror.Error holding at least one *Error, each as it is.
+func errorList(t *testing.T, err error) []*Error {
 	t.Helper()
 	if err == nil {
 		return nil
 	}
 	var me *multierror.Error
-	if !errors.As(err, &me) {
-		t.Fatalf("error is %T, want *multierror.Error", err)
+	if !errors.As(err, &me) || len(me.Errors) == 0 {
+		t.Fatalf("error %T %v is not a list of errors", err, err)
 	}
-	var out []string
-	for _, e := range me.Errors {
-		var ce *Error
-		if !errors.As(e, &ce) {
-			t.Fatalf("entry is %T, want *Error", e)
+	out := make([]*Error, len(me.Errors))
+	for i, e := range me.Errors {
+		ce, ok := e.(*Error)
+		if !ok {
+			t.Fatalf("entry %T %v is not an *Error", e, e)
 		}
-		out = append(out, ce.Error())
+		out[i] = ce
+	}
+	return out
+}
+
+// errLines returns every error message of err (see errorList).
+func errLines(t *testing.T, err error) []string {
+	t.Helper()
+	var out []string
+	for _, e := range errorList(t, err) {
+		out = append(out, e.Error())
 	}
 	return out
 }
@@ -80,6 +90,19 @@ func writeFile(t *testing.T, dir, name, text string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// loadFiles writes files (name to text) into a new directory, changes
+// into it and loads main.conf, so that positions are the short names.
+func loadFiles(t *testing.T, files map[string]string) (*Config, error) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for name, text := range files {
+		writeFile(t, dir, name, text)
+	}
+	c, _, err := Load("main.conf", LoadOptions{})
+	return c, err
 }
 
 // one returns the only process of c.

@@ -43,58 +43,47 @@ files = conf.d/*.conf
 
 func TestIncludeRelativeNames(t *testing.T) {
 	// Positions keep the path as the user gave it, so messages stay short.
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeFile(t, dir, "app.conf", "[include]\nfiles=conf.d/*.conf\n")
-	writeFile(t, dir, "conf.d/w.conf", "[program:w]\ncommand=w\nautostart=sometimes\n")
-	_, _, err := Load("app.conf", LoadOptions{})
+	_, err := loadFiles(t, map[string]string{
+		"main.conf":     "[include]\nfiles=conf.d/*.conf\n",
+		"conf.d/w.conf": "[program:w]\ncommand=w\nautostart=sometimes\n",
+	})
 	if got := errLines(t, err); len(got) != 1 || got[0] != `conf.d/w.conf:3: autostart: want true or false (or yes/no, on/off, 1/0), got "sometimes"` {
 		t.Errorf("got %q", got)
 	}
 }
 
 func TestIncludeErrors(t *testing.T) {
-	tests := []struct {
+	for _, tt := range []struct {
 		files map[string]string
 		want  string
 	}{
-		{map[string]string{"inc.conf": "[include]\nfiles=other.conf\n", "other.conf": "[program:o]\ncommand=o\n"},
+		{map[string]string{"main.conf": "[include]\nfiles=inc.conf\n",
+			"inc.conf": "[include]\nfiles=other.conf\n", "other.conf": "[program:o]\ncommand=o\n"},
 			"inc.conf:1: an included file cannot contain [include]: supervisord reads [include] only in the main file"},
-		{map[string]string{"inc.conf": "[program:a]\ncommand=a\n"},
+		{map[string]string{"main.conf": "[include]\nfiles=inc.conf\n[program:a]\ncommand=a\n",
+			"inc.conf": "\n\n\n\n[program:a]\ncommand=a\n"},
 			"inc.conf:5: duplicate section [program:a], first at main.conf:3"},
-		{map[string]string{"inc.conf": "[program:x]\ncommand=x\n", "inc2.conf": ""},
+		{map[string]string{"main.conf": "[include]\nfiles=inc.conf inc.conf\n",
+			"inc.conf": "[program:x]\ncommand=x\n"},
 			"main.conf:2: files: inc.conf is included twice (first as inc.conf)"},
-		{map[string]string{"inc.conf": "[program:x]\ncommand=x\nbad line\n"},
+		{map[string]string{"main.conf": "[include]\nfiles=inc.conf\n",
+			"inc.conf": "[program:x]\ncommand=x\nbad line\n"},
 			`inc.conf:3: want key=value or key: value, got "bad line"`},
-	}
-	for i, tt := range tests {
-		dir := t.TempDir()
-		t.Chdir(dir)
-		for name, text := range tt.files {
-			writeFile(t, dir, name, text)
-		}
-		extra := ""
-		if i == 2 {
-			extra = " inc.conf"
-		}
-		if i == 1 {
-			writeFile(t, dir, "main.conf", "[include]\nfiles=inc.conf\n[program:a]\ncommand=a\n")
-			writeFile(t, dir, "inc.conf", "\n\n\n\n[program:a]\ncommand=a\n")
-		} else {
-			writeFile(t, dir, "main.conf", "[include]\nfiles=inc.conf"+extra+"\n")
-		}
-		_, _, err := Load("main.conf", LoadOptions{})
+	} {
+		_, err := loadFiles(t, tt.files)
 		if got := errLines(t, err); !containsLine(got, tt.want) {
-			t.Errorf("case %d:\n got %q\nwant %q", i, got, tt.want)
+			t.Errorf("%q:\n got %q\nwant %q", tt.files["main.conf"], got, tt.want)
 		}
 	}
 }
 
+// The main file matching its own glob, among other patterns, is "included
+// twice", so [include] cannot loop back to it.
 func TestIncludeSelf(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeFile(t, dir, "main.conf", "[include]\nfiles=*.conf\n")
-	_, _, err := Load("main.conf", LoadOptions{})
+	_, err := loadFiles(t, map[string]string{
+		"main.conf":     "[include]\nfiles=*.conf conf.d/*.conf\n",
+		"conf.d/b.conf": "[program:b]\ncommand=b\n",
+	})
 	if got := errLines(t, err); len(got) != 1 || got[0] != "main.conf:2: files: main.conf is included twice (first as main.conf)" {
 		t.Errorf("got %q", got)
 	}

@@ -109,11 +109,7 @@ func strictControlRequest(body []byte) (initproc.Request, bool) {
 // code and BAD_REQUEST, and a message of one line.
 func wantError(t *testing.T, got int, answer []byte, code int) {
 	t.Helper()
-	var e struct{ Error ErrorJSON }
-	if got != code || json.Unmarshal(answer, &e) != nil || e.Error.Code != "BAD_REQUEST" {
-		t.Fatalf("got %d %s, want %d BAD_REQUEST", got, answer, code)
-	}
-	if e.Error.Message == "" || strings.ContainsAny(e.Error.Message, "\n\r") {
-		t.Fatalf("message %q: want one line", e.Error.Message)
+	if e, ok := apiError(answer); got != code || !ok || e.Code != "BAD_REQUEST" {
+		t.Fatalf("got %d %s, want %d BAD_REQUEST with a message of one line", got, answer, code)
 	}
 }

@@ -72,6 +72,14 @@ func post(h http.Handler, ctype, body string) *httptest.ResponseRecorder {
 	return w
 }
 
+// apiError decodes an API error answer; ok says it is one JSON object
+// with a code and a message of one line.
+func apiError(body []byte) (e ErrorJSON, ok bool) {
+	var v struct{ Error ErrorJSON }
+	err := json.Unmarshal(body, &v)
+	return v.Error, err == nil && v.Error.Code != "" && v.Error.Message != "" && !strings.ContainsAny(v.Error.Message, "\n\r")
+}
+
 func TestControlAPI(t *testing.T) {
 	f := &fakeController{res: []initproc.Result{{Name: "web", Group: "web"}, {Name: "db", Group: "db", Err: initproc.ErrNotRunning}}}
 	h := NewAPIHandler(f, Options{})
@@ -144,9 +152,7 @@ func TestDescribe(t *testing.T) {
 // nothing a program's environment or command line could leak; uptime
 // was added for the page and is counted by init, not by the browser.
 func TestProgramsJSONFields(t *testing.T) {
-	h := NewAPIHandler(&fakeController{}, Options{})
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/programs", nil))
+	w := record(NewAPIHandler(&fakeController{}, Options{}), "GET", "/api/v1/programs")
 	var got []map[string]any
 	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || len(got) != 1 {
 		t.Fatalf("%v: %s", err, w.Body)

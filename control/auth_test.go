@@ -55,8 +55,7 @@ func TestProbesOnly(t *testing.T) {
 		"/livez": 200, "/readyz": 200, "/readyz/web": 200, "/metrics": 200, "/healthz": 200,
 		"/api/v1/shutdown": 403, "/RPC2": 403, "/": 403, "/api/v1/programs": 403,
 	} {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("POST", path, nil))
+		rec := record(h, "POST", path)
 		if rec.Code != want {
 			t.Errorf("%s: %d, want %d", path, rec.Code, want)
 		}
@@ -95,6 +94,25 @@ func TestLoopbackHostOnly(t *testing.T) {
 		}
 		if tc.want == 403 && !strings.Contains(w.Body.String(), `"code":"BAD_HOST"`) {
 			t.Errorf("Host %s: %s", tc.host, w.Body)
+		}
+	}
+}
+
+func TestCredentialCompare(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"tok", "tok", true},
+		{"", "", true},
+		{"tok", "tok2", false},
+		{"tok", "", false},
+		{"", "tok", false},
+		{"tok", "TOK", false},
+		{strings.Repeat("a", 1000), strings.Repeat("a", 999) + "b", false},
+	} {
+		if got := equal(tc.a, tc.b); got != tc.want {
+			t.Errorf("equal(%q, %q) = %v", tc.a, tc.b, got)
 		}
 	}
 }

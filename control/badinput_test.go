@@ -46,34 +46,47 @@ func (l *logController) Stream(_ context.Context, name, stream string) (*initpro
 }
 
 // serveReal serves h with the server init uses, limits and timeouts
-// included, on a loopback port.
-func serveReal(t *testing.T, h http.Handler) string {
+// included, on a loopback port, until the test ends.
+func serveReal(t *testing.T, h http.Handler) *httptest.Server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config = NewServer(h)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// sendRaw sends method path to srv as written, not cleaned or re-escaped
+// by the client, and follows no redirect; it returns the status, the
+// Location header and the body.
+func sendRaw(t *testing.T, srv *httptest.Server, method, path, ctype, body string) (int, string, string) {
+	t.Helper()
+	r, err := http.NewRequest(method, srv.URL, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewServer(h)
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String()
-}
-
-// oneLineError checks an API error body: one JSON object with a code and
-// a message of one line.
-func oneLineError(t *testing.T, what string, body []byte) ErrorJSON {
-	t.Helper()
-	var e struct{ Error ErrorJSON }
-	if err := json.Unmarshal(body, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" ||
-		strings.Contains(e.Error.Message, "\n") {
-		t.Errorf("%s: want one JSON error of one line, got %v %q", what, err, body)
+	r.URL.Opaque = path
+	if ctype != "" {
+		r.Header.Set("Content-Type", ctype)
 	}
-	return e.Error
+	c := *srv.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(r)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
 }
 
 func TestBadInputOversizedBodies(t *testing.T) {
 	f := &fakeController{}
-	base := serveReal(t, NewAPIHandler(f, Options{}))
+	srv := serveReal(t, NewAPIHandler(f, Options{}))
+	c := srv.Client()
 	huge := func(prefix, suffix string) io.Reader {
 		return io.MultiReader(strings.NewReader(prefix), strings.NewReader(strings.Repeat("x", 10<<20)), strings.NewReader(suffix))
 	}
@@ -83,7 +96,7 @@ func TestBadInputOversizedBodies(t *testing.T) {
 		if chunked {
 			body = io.MultiReader(body) // no length known up front
 		}
-		resp, err := http.Post(base+"/api/v1/control", "application/json", body)
+		resp, err := c.Post(srv.URL+"/api/v1/control", "application/json", body)
 		if err != nil {
 			t.Fatalf("chunked=%v: %v", chunked, err)
 		}
@@ -92,15 +105,15 @@ func TestBadInputOversizedBodies(t *testing.T) {
 		if resp.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Errorf("10 MB control request (chunked=%v): %d %q", chunked, resp.StatusCode, b)
 		}
-		if e := oneLineError(t, "10 MB control request", b); !strings.Contains(e.Message, "too large") {
-			t.Errorf("message does not say why: %q", e.Message)
+		if e, ok := apiError(b); !ok || !strings.Contains(e.Message, "too large") {
+			t.Errorf("10 MB control request: %q, want one JSON error of one line that says why", b)
 		}
 		if f.got.Verb != "" {
 			t.Fatalf("an oversized request reached the supervisor: %+v", f.got)
 		}
 
 		// XML-RPC with 10 MB: 413, one line, before any method runs.
-		resp, err = http.Post(base+"/RPC2", "text/xml", huge(`<?xml version="1.0"?><methodCall><methodName>supervisor.startProcess</methodName><params><param><value><string>`, `</string></value></param></params></methodCall>`))
+		resp, err = c.Post(srv.URL+"/RPC2", "text/xml", huge(`<?xml version="1.0"?><methodCall><methodName>supervisor.startProcess</methodName><params><param><value><string>`, `</string></value></param></params></methodCall>`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,19 +127,15 @@ func TestBadInputOversizedBodies(t *testing.T) {
 		}
 	}
 	// The server is fine afterwards.
-	resp, err := http.Post(base+"/api/v1/control", "application/json", strings.NewReader(`{"verb":"stop","names":["web"]}`))
-	if err != nil || resp.StatusCode != 200 || f.got.Verb != "stop" {
-		t.Fatalf("after the oversized requests: %v %v %+v", resp, err, f.got)
-	}
-	resp.Body.Close()
-	var call bytes.Buffer
-	xmlrpc.EncodeCall(&call, "supervisor.getAPIVersion")
-	resp, err = http.Post(base+"/RPC2", "text/xml", &call)
+	resp, err := c.Post(srv.URL+"/api/v1/control", "application/json", strings.NewReader(`{"verb":"stop","names":["web"]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	if v, err := xmlrpc.DecodeResponse(resp.Body); v != "3.0" || err != nil {
+	resp.Body.Close()
+	if resp.StatusCode != 200 || f.got.Verb != "stop" {
+		t.Fatalf("after the oversized requests: %d %+v", resp.StatusCode, f.got)
+	}
+	if v, err := rpcCall(t, srv, "supervisor.getAPIVersion"); v != "3.0" || err != nil {
 		t.Fatalf("XML-RPC after the oversized requests: %v %v", v, err)
 	}
 }
@@ -209,19 +218,6 @@ func TestBadInputPathTricks(t *testing.T) {
 	lc := &logController{out: []byte("web's own line\n")}
 	srv := httptest.NewServer(NewAPIHandler(lc, Options{}))
 	defer srv.Close()
-	c := srv.Client()
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	getRaw := func(path string) (int, string, string) {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
-		req.URL.Opaque = path // as sent, not cleaned or re-escaped by the client
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, resp.Header.Get("Location"), string(b)
-	}
 	for _, path := range []string{
 		"/api/v1/programs/..%2f..%2fetc%2fpasswd/log/stdout",
 		"/api/v1/programs/x%2f..%2fweb/log/stdout",
@@ -236,16 +232,14 @@ func TestBadInputPathTricks(t *testing.T) {
 		"/logtail/web/stdout/../../../etc/passwd",
 		"/logtail/web/..%2fstdout",
 	} {
-		code, loc, body := getRaw(path)
-		switch {
-		case code == http.StatusMovedPermanently || code == http.StatusTemporaryRedirect || code == http.StatusPermanentRedirect:
+		code, loc, body := sendRaw(t, srv, http.MethodGet, path, "", "")
+		if code == http.StatusMovedPermanently || code == http.StatusTemporaryRedirect || code == http.StatusPermanentRedirect {
 			// ServeMux cleans ".." segments with a redirect; where it
 			// leads is one more request of this table.
-			code, _, body = getRaw(loc)
-			if code == http.StatusOK && strings.HasPrefix(loc, "/logtail/") || strings.HasPrefix(loc, "/api/") && code == http.StatusOK {
-				t.Errorf("%s: redirected to %s, which answered 200", path, loc)
-			}
-		case code != http.StatusNotFound && code != http.StatusBadRequest:
+			path += " (redirected to " + loc + ")"
+			code, _, body = sendRaw(t, srv, http.MethodGet, loc, "", "")
+		}
+		if code != http.StatusNotFound && code != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 404 or 400\n%s", path, code, body)
 		}
 		if strings.Contains(body, "root:") || strings.Contains(body, "web's own line") {
@@ -253,7 +247,7 @@ func TestBadInputPathTricks(t *testing.T) {
 		}
 	}
 	// The real name still works.
-	if code, _, body := getRaw("/api/v1/programs/web/log/stdout"); code != 200 || body != "web's own line\n" {
+	if code, _, body := sendRaw(t, srv, http.MethodGet, "/api/v1/programs/web/log/stdout", "", ""); code != 200 || body != "web's own line\n" {
 		t.Errorf("the real log: %d %q", code, body)
 	}
 }
@@ -266,19 +260,17 @@ func TestBadInputNonUTF8Logs(t *testing.T) {
 	lc := &logController{out: out}
 	srv := httptest.NewServer(NewAPIHandler(lc, Options{}))
 	defer srv.Close()
-	for _, path := range []string{"/api/v1/programs/web/log/stdout?bytes=100"} {
-		resp, err := srv.Client().Get(srv.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if !bytes.Equal(b, out) {
-			t.Errorf("%s: %q, want the bytes unchanged %q", path, b, out)
-		}
-		if resp.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
-			t.Errorf("%s: headers %v", path, resp.Header)
-		}
+	resp, err := srv.Client().Get(srv.URL + "/api/v1/programs/web/log/stdout?bytes=100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !bytes.Equal(b, out) {
+		t.Errorf("log: %q %v, want the bytes unchanged %q", b, err, out)
+	}
+	if resp.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+		t.Errorf("log: headers %v", resp.Header)
 	}
 	v, err := rpcCall(t, srv, "supervisor.tailProcessStdoutLog", "web", 0, 100)
 	tail, _ := v.([]any)
@@ -300,10 +292,13 @@ func TestBadInputCredentials(t *testing.T) {
 	defer srv.Close()
 	for _, path := range []string{"/livez", "/healthz", "/readyz", "/readyz/web", "/metrics"} {
 		resp, err := srv.Client().Get(srv.URL + path)
-		if err != nil || resp.StatusCode == http.StatusUnauthorized {
-			t.Errorf("probe %s needs credentials: %v %v", path, resp, err)
+		if err != nil {
+			t.Fatal(err)
 		}
 		resp.Body.Close()
+		if resp.StatusCode == http.StatusUnauthorized {
+			t.Errorf("probe %s needs credentials", path)
+		}
 	}
 	type auth struct{ header, user, pass string }
 	for _, req := range []struct{ method, path, ctype, body string }{
@@ -350,7 +345,9 @@ func TestBadInputCredentials(t *testing.T) {
 				t.Errorf("%s %s with %+v: %d, want 401", req.method, req.path, a, resp.StatusCode)
 				continue
 			}
-			oneLineError(t, req.path, b)
+			if _, ok := apiError(b); !ok {
+				t.Errorf("%s %s with %+v: %q, want one JSON error of one line", req.method, req.path, a, b)
+			}
 			if strings.Contains(string(b), "secret output") {
 				t.Errorf("%s leaked the log", req.path)
 			}
@@ -359,35 +356,19 @@ func TestBadInputCredentials(t *testing.T) {
 	// The open probe paths are no way round: ServeMux routes on the path
 	// as sent, and sends ".." back as a redirect to the cleaned path,
 	// which asks for the credentials again.
-	c := srv.Client()
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	for _, path := range []string{
 		"/readyz/../api/v1/programs", "/readyz/..%2fapi%2fv1%2fprograms", "/livez/../RPC2",
 		"/readyz/../../logtail/web/stdout", "/metrics/../api/v1/shutdown",
 	} {
 		for _, method := range []string{"GET", "POST"} {
-			r, _ := http.NewRequest(method, srv.URL, strings.NewReader(`{"verb":"stop","names":["all"]}`))
-			r.URL.Opaque = path
-			r.Header.Set("Content-Type", "application/json")
-			resp, err := c.Do(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if loc := resp.Header.Get("Location"); loc != "" {
-				r, _ := http.NewRequest(method, srv.URL+loc, nil)
-				resp, err = c.Do(r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusUnauthorized {
-					t.Errorf("%s %s redirects to %s, which answers %d without credentials", method, path, loc, resp.StatusCode)
+			code, loc, b := sendRaw(t, srv, method, path, "application/json", `{"verb":"stop","names":["all"]}`)
+			if loc != "" {
+				if code, _, _ := sendRaw(t, srv, method, loc, "", ""); code != http.StatusUnauthorized {
+					t.Errorf("%s %s redirects to %s, which answers %d without credentials", method, path, loc, code)
 				}
 			}
-			if strings.Contains(string(b), `"pid":42`) || strings.Contains(string(b), "secret output") {
-				t.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
+			if strings.Contains(b, `"pid":42`) || strings.Contains(b, "secret output") {
+				t.Errorf("%s %s: %d %s", method, path, code, b)
 			}
 		}
 	}
@@ -402,8 +383,7 @@ func TestBadInputSlowClient(t *testing.T) {
 	if readHeaderTimeout > 10*time.Second {
 		t.Fatalf("readHeaderTimeout %v: a slow client holds a connection that long", readHeaderTimeout)
 	}
-	base := serveReal(t, NewHandler(&fakeSource{}, Options{}))
-	addr := strings.TrimPrefix(base, "http://")
+	srv := serveReal(t, NewHandler(&fakeSource{}, Options{}))
 	for _, tc := range []struct {
 		name string
 		send func(c net.Conn, stop <-chan struct{})
@@ -427,7 +407,7 @@ func TestBadInputSlowClient(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := net.Dial("tcp", addr)
+			c, err := net.Dial("tcp", srv.Listener.Addr().String())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -437,7 +417,7 @@ func TestBadInputSlowClient(t *testing.T) {
 			go tc.send(c, stop)
 			t0 := time.Now()
 			// Meanwhile the server answers others.
-			resp, err := http.Get(base + "/livez")
+			resp, err := srv.Client().Get(srv.URL + "/livez")
 			if err != nil || resp.StatusCode != 200 {
 				t.Fatalf("/livez while a client dawdles: %v %v", resp, err)
 			}
@@ -455,33 +435,15 @@ func TestBadInputSlowClient(t *testing.T) {
 	}
 }
 
-func TestCredentialCompare(t *testing.T) {
-	for _, tc := range []struct {
-		a, b string
-		want bool
-	}{
-		{"tok", "tok", true},
-		{"", "", true},
-		{"tok", "tok2", false},
-		{"tok", "", false},
-		{"", "tok", false},
-		{"tok", "TOK", false},
-		{strings.Repeat("a", 1000), strings.Repeat("a", 999) + "b", false},
-	} {
-		if got := equal(tc.a, tc.b); got != tc.want {
-			t.Errorf("equal(%q, %q) = %v", tc.a, tc.b, got)
-		}
-	}
-}
-
 // A start that ends in a spawn error says so, with the reason and path,
 // in the API's result and as supervisord's SPAWN_ERROR over XML-RPC.
 func TestBadInputSpawnErrorReported(t *testing.T) {
 	spawnErr := fmt.Errorf("%w: /srv/app: permission denied", initproc.ErrSpawn)
 	f := &fakeController{res: []initproc.Result{{Name: "web", Group: "web", Err: spawnErr}}}
-	srv := httptest.NewServer(NewAPIHandler(f, Options{}))
+	h := NewAPIHandler(f, Options{})
+	srv := httptest.NewServer(h)
 	defer srv.Close()
-	w := post(NewAPIHandler(f, Options{}), "application/json", `{"verb":"start","names":["web"],"wait":true}`)
+	w := post(h, "application/json", `{"verb":"start","names":["web"],"wait":true}`)
 	var out struct{ Results []ResultJSON }
 	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || len(out.Results) != 1 || out.Results[0].Error == nil ||
 		out.Results[0].Error.Message != "spawn error: /srv/app: permission denied" || out.Results[0].Error.Code != "SPAWN_ERROR" {

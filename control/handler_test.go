@@ -40,11 +40,16 @@ func serve(t *testing.T, src Source, method, target string, body io.Reader) (int
 	return rec.Code, rec.Body.String(), rec.Header()
 }
 
+// record is h's answer to a request of method and target without a body.
+func record(h http.Handler, method, target string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
+	return rec
+}
+
 // get is the body of a GET of target from h.
 func get(h http.Handler, target string) string {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
-	return rec.Body.String()
+	return record(h, http.MethodGet, target).Body.String()
 }
 
 func TestLiveness(t *testing.T) {

@@ -131,16 +131,36 @@ func oneHot(t *testing.T, fams map[string]*dto.MetricFamily, name, label string,
 	}
 }
 
+// checkTypes checks that each family of types is there, with samples and
+// of its type. (A missing family's GetType is COUNTER, the zero value.)
+func checkTypes(t *testing.T, fams map[string]*dto.MetricFamily, types map[string]dto.MetricType) {
+	t.Helper()
+	for name, want := range types {
+		f, ok := fams[name]
+		if !ok {
+			t.Errorf("no %s", name)
+			continue
+		}
+		if got := f.GetType(); got != want {
+			t.Errorf("%s is a %v, want a %v", name, got, want)
+		}
+		if len(f.GetMetric()) == 0 {
+			t.Errorf("%s has no samples", name)
+		}
+	}
+}
+
 func TestMetricTypes(t *testing.T) {
 	fams := scrape(t, &fakeSource{st: metricsStatus()})
-	for name, want := range map[string]dto.MetricType{
+	checkTypes(t, fams, map[string]dto.MetricType{
 		"vigil_program_restarts_total": dto.MetricType_COUNTER,
 		"vigil_zombies_reaped_total":   dto.MetricType_COUNTER,
 		"vigil_program_state":          dto.MetricType_GAUGE,
 		"vigil_up":                     dto.MetricType_GAUGE,
-	} {
-		if got := fams[name].GetType(); got != want {
-			t.Errorf("%s is a %v, want a %v", name, got, want)
+	})
+	for name, f := range fams {
+		if f.GetType() == dto.MetricType_UNTYPED || f.GetHelp() == "" {
+			t.Errorf("%s: type %v, help %q; every family needs both", name, f.GetType(), f.GetHelp())
 		}
 	}
 }
@@ -152,7 +172,7 @@ func TestGoAndProcessMetrics(t *testing.T) {
 	runtime.GC() // so that the pause summary has a sample
 	before := time.Now()
 	fams := scrape(t, &fakeSource{st: metricsStatus()})
-	for name, want := range map[string]dto.MetricType{
+	checkTypes(t, fams, map[string]dto.MetricType{
 		"go_info":                          dto.MetricType_GAUGE,
 		"go_goroutines":                    dto.MetricType_GAUGE,
 		"go_threads":                       dto.MetricType_GAUGE,
@@ -181,24 +201,7 @@ func TestGoAndProcessMetrics(t *testing.T) {
 		"process_start_time_seconds":       dto.MetricType_GAUGE,
 		"process_open_fds":                 dto.MetricType_GAUGE,
 		"process_max_fds":                  dto.MetricType_GAUGE,
-	} {
-		f, ok := fams[name]
-		if !ok {
-			t.Errorf("no %s", name)
-			continue
-		}
-		if got := f.GetType(); got != want {
-			t.Errorf("%s is a %v, want a %v", name, got, want)
-		}
-		if len(f.GetMetric()) == 0 {
-			t.Errorf("%s has no samples", name)
-		}
-	}
-	for name, f := range fams {
-		if f.GetType() == dto.MetricType_UNTYPED || f.GetHelp() == "" {
-			t.Errorf("%s: type %v, help %q; every family needs both", name, f.GetType(), f.GetHelp())
-		}
-	}
+	})
 
 	v := func(name string) float64 {
 		t.Helper()

@@ -1,12 +1,27 @@
 package control
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/vigil-sh/vigil/initproc"
 )
+
+// fromBrowser is h's answer to r sent with a browser's Sec-Fetch-Site and
+// Origin headers, each when not empty.
+func fromBrowser(h http.Handler, r *http.Request, fetchSite, origin string) *httptest.ResponseRecorder {
+	if fetchSite != "" {
+		r.Header.Set("Sec-Fetch-Site", fetchSite)
+	}
+	if origin != "" {
+		r.Header.Set("Origin", origin)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
 
 func TestSameOrigin(t *testing.T) {
 	h := NewAPIHandler(&fakeController{res: []initproc.Result{{Name: "web", Group: "web"}}}, Options{})
@@ -25,14 +40,7 @@ func TestSameOrigin(t *testing.T) {
 	} {
 		r := httptest.NewRequest("POST", "http://vigil.example:9001/api/v1/control", strings.NewReader(`{"verb":"restart","names":["web"]}`))
 		r.Header.Set("Content-Type", "application/json")
-		if tc.fetchSite != "" {
-			r.Header.Set("Sec-Fetch-Site", tc.fetchSite)
-		}
-		if tc.origin != "" {
-			r.Header.Set("Origin", tc.origin)
-		}
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
+		w := fromBrowser(h, r, tc.fetchSite, tc.origin)
 		if w.Code != tc.want {
 			t.Errorf("%s: %d %s, want %d", tc.name, w.Code, w.Body, tc.want)
 		}
@@ -46,10 +54,7 @@ func TestSameOrigin(t *testing.T) {
 // for requests that change state.
 func TestSameOriginLetsReadsThrough(t *testing.T) {
 	h := NewAPIHandler(&fakeController{}, Options{})
-	r := httptest.NewRequest("GET", "/api/v1/programs", nil)
-	r.Header.Set("Sec-Fetch-Site", "cross-site")
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
+	w := fromBrowser(h, httptest.NewRequest("GET", "/api/v1/programs", nil), "cross-site", "")
 	if w.Code != 200 {
 		t.Fatalf("cross-site GET: %d", w.Code)
 	}
@@ -66,11 +71,7 @@ func TestSameOriginXMLRPC(t *testing.T) {
 	}{{"", 200}, {"https://evil.example", 403}} {
 		r := httptest.NewRequest("POST", "http://localhost:9001/RPC2", strings.NewReader(call))
 		r.Header.Set("Content-Type", "text/xml")
-		if tc.origin != "" {
-			r.Header.Set("Origin", tc.origin)
-		}
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
+		w := fromBrowser(h, r, "", tc.origin)
 		if w.Code != tc.want || (tc.want == 200 && !strings.Contains(w.Body.String(), "<methodResponse>")) {
 			t.Errorf("origin %q: %d %s, want %d", tc.origin, w.Code, w.Body, tc.want)
 		}

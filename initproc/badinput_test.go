@@ -11,33 +11,31 @@ import (
 // reason and path when the command could not be started at all, rather
 // than "started".
 func TestStartOutcomes(t *testing.T) {
-	prog := func(st State, spawnErr string) *program {
-		cfg := &config.Process{Name: "p", StartRetries: 3}
-		return &program{cfg: cfg, m: &machine{cfg: cfg, state: st, spawnErr: spawnErr}}
-	}
-	targets := []*program{
-		prog(Running, ""),
-		prog(Fatal, "/srv/app: permission denied"),
-		prog(Fatal, ""),
-		prog(Exited, ""),
-		prog(Fatal, "x: command not found in PATH"),
-	}
-	results := make([]Result, len(targets))
-	results[4].Err = ErrAlreadyStarted // an error of the request itself stays
-	startOutcomes(results, targets)
-	for i, want := range []struct {
-		is  error
-		msg string
+	tests := []struct {
+		state    State
+		spawnErr string
+		reqErr   error // an error of the request itself, which stays
+		want     error
+		msg      string
 	}{
-		{nil, ""},
-		{ErrSpawn, "spawn error: /srv/app: permission denied"},
-		{ErrGaveUp, "exited too quickly: it kept exiting before it was up and is FATAL after startretries=3; its output says why"},
-		{nil, ""},
-		{ErrAlreadyStarted, "already started"},
-	} {
-		err := results[i].Err
-		if !errors.Is(err, want.is) || (err == nil) != (want.is == nil) || err != nil && err.Error() != want.msg {
-			t.Errorf("%d: %v, want %q", i, err, want.msg)
+		{Running, "", nil, nil, ""},
+		{Fatal, "/srv/app: permission denied", nil, ErrSpawn, "spawn error: /srv/app: permission denied"},
+		{Fatal, "", nil, ErrGaveUp, "exited too quickly: it kept exiting before it was up and is FATAL after startretries=3; its output says why"},
+		{Exited, "", nil, nil, ""},
+		{Fatal, "x: command not found in PATH", ErrAlreadyStarted, ErrAlreadyStarted, "already started"},
+	}
+	targets := make([]*program, len(tests))
+	results := make([]Result, len(tests))
+	for i, tt := range tests {
+		cfg := &config.Process{Name: "p", StartRetries: 3}
+		targets[i] = &program{cfg: cfg, m: &machine{cfg: cfg, state: tt.state, spawnErr: tt.spawnErr}}
+		results[i].Err = tt.reqErr
+	}
+	startOutcomes(results, targets)
+	for i, tt := range tests {
+		// errors.Is(err, nil) holds for a nil err only.
+		if err := results[i].Err; !errors.Is(err, tt.want) || err != nil && err.Error() != tt.msg {
+			t.Errorf("%d: %v, want %q", i, err, tt.msg)
 		}
 	}
 }

@@ -1,12 +1,10 @@
 package initproc
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -76,8 +74,7 @@ func TestWriteLineShortWrite(t *testing.T) {
 type gateWriter struct {
 	open    chan struct{}
 	entered chan struct{} // a Write began
-	mu      sync.Mutex
-	got     bytes.Buffer
+	got     syncWriter
 }
 
 func (w *gateWriter) Write(p []byte) (int, error) {
@@ -86,8 +83,6 @@ func (w *gateWriter) Write(p []byte) (int, error) {
 	default:
 	}
 	<-w.open
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	return w.got.Write(p)
 }
 

@@ -1,8 +1,10 @@
 package initproc
 
 import (
+	"os"
 	"strings"
 	"sync"
+	"testing"
 )
 
 type syncWriter struct {
@@ -23,3 +25,12 @@ func (w *syncWriter) String() string {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// needRoot skips the test, which does what needs root, unless it runs as
+// root or in CI (CI=true): there it must run, and fails without root.
+func needRoot(t *testing.T, what string) {
+	t.Helper()
+	if os.Geteuid() != 0 && os.Getenv("CI") != "true" {
+		t.Skip(what + " needs root")
+	}
+}

@@ -490,9 +490,7 @@ func checkWholeLinesInOrder(t *testing.T, content string, line func(int) string)
 // skip, except in CI, where the test must run.
 func smallTmpfs(t *testing.T) string {
 	t.Helper()
-	if os.Geteuid() != 0 && os.Getenv("CI") != "true" {
-		t.Skip("mounting a small file system needs root")
-	}
+	needRoot(t, "mounting a small file system")
 	mnt := filepath.Join(t.TempDir(), "fs")
 	if err := os.Mkdir(mnt, 0o755); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,9 +16,11 @@ import (
 // An empty token, from the environment or a file, is refused: read as "no
 // token" it would leave the API open on loopback.
 func TestEmptyTokenRefused(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	empty := filepath.Join(t.TempDir(), "token")
-	os.WriteFile(empty, []byte(" \n"), 0o600)
+	if err := os.WriteFile(empty, []byte(" \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Setenv("VIGIL_TOKEN", "")
 	if _, err := tcpHandler(nil, &config.Config{}, &runFlags{}, log); err == nil || !strings.Contains(err.Error(), "VIGIL_TOKEN") {
@@ -36,7 +37,7 @@ func TestEmptyTokenRefused(t *testing.T) {
 func TestTCPHandlerWithoutCredentials(t *testing.T) {
 	t.Setenv("VIGIL_TOKEN", "") // restored after the test
 	os.Unsetenv("VIGIL_TOKEN")
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.DiscardHandler)
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	pick, err := tcpHandler(ok, &config.Config{}, &runFlags{}, log)
 	if err != nil {
