@@ -10,7 +10,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -27,14 +27,16 @@ import (
 	"github.com/vigil-sh/vigil/xmlrpc"
 )
 
-// badConfigs are configs init must refuse, each with the error lines it
-// must print; "%s" stands for the config file's path.
-var badConfigs = []struct {
+// badConfig is a config init must refuse, with the error lines it must
+// print; "%s" stands for the config file's path.
+type badConfig struct {
 	name  string
 	text  string
 	extra map[string]string // more files, relative to the config's directory
 	want  []string
-}{
+}
+
+var badConfigs = []badConfig{
 	{"malformed INI", "[program:a]\ncommand=sleep 1\n[program:b\ncommand=b\nno equals sign here\n", nil,
 		[]string{`%s:3: bad section header "[program:b": want [name]`, `%s:5: want key=value or key: value, got "no equals sign here"`}},
 	{"wrong types", "[program:a]\ncommand=sleep 1\nstartsecs=abc\nautorestart=maybe\nstartretries=-1\n", nil,
@@ -55,16 +57,14 @@ var badConfigs = []struct {
 		[]string{`%s:2: NUL byte in the line: a config file is text; is %s the file you meant?`}},
 }
 
-// writeBad writes one of badConfigs into dir and returns the main file
-// and the error lines it must give.
-func writeBad(t *testing.T, dir string, i int) (string, []string) {
+// writeBad writes bc into dir, always as app.conf so that a running init
+// rereads it, and returns the main file and the error lines it must give.
+func writeBad(t *testing.T, dir string, bc badConfig) (string, []string) {
 	t.Helper()
-	bc := badConfigs[i]
 	conf := filepath.Join(dir, "app.conf")
-	os.WriteFile(conf, []byte(bc.text), 0o644)
+	writeFile(t, conf, bc.text)
 	for name, text := range bc.extra {
-		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
-		os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)
+		writeFile(t, filepath.Join(dir, name), text)
 	}
 	var want []string
 	for _, w := range bc.want {
@@ -80,8 +80,8 @@ func writeBad(t *testing.T, dir string, i int) (string, []string) {
 // config check, by init at start (exit 2, nothing started), and by a
 // reload of a running init, which leaves every program untouched.
 func TestBadInputConfigs(t *testing.T) {
-	for i, bc := range badConfigs {
-		conf, want := writeBad(t, t.TempDir(), i)
+	for _, bc := range badConfigs {
+		conf, want := writeBad(t, t.TempDir(), bc)
 		out, code := runCode(t, initBin, "config", "check", "-c", conf)
 		if code != 2 {
 			t.Errorf("%s: config check exit %d, want 2\n%s", bc.name, code, out)
@@ -111,16 +111,16 @@ func TestBadInputConfigs(t *testing.T) {
 	sock := filepath.Join(dir, "vigil.sock")
 	good := "[program:keep]\ncommand=sleep 1001\nstartsecs=0\n"
 	main := filepath.Join(dir, "app.conf")
-	os.WriteFile(main, []byte(good), 0o644)
+	writeFile(t, main, good)
 	in = start(t, run{pid1: true, args: []string{"--socket", sock, "-c", main}})
 	in.waitFor("keep running", 10*time.Second, func() bool {
 		out, _ := ctl(t, sock, "status")
 		return strings.Contains(out, "RUNNING")
 	})
 	keep := pidOf(t, sock, "keep")
-	for i, bc := range badConfigs {
+	for _, bc := range badConfigs {
 		os.RemoveAll(filepath.Join(dir, "conf.d"))
-		_, want := writeBad(t, dir, i)
+		_, want := writeBad(t, dir, bc)
 		out, code := ctl(t, sock, "update")
 		if code != 1 || !strings.Contains(out, want[0]) {
 			t.Errorf("%s: update: exit %d, want 1 and %q\n%s", bc.name, code, want[0], out)
@@ -153,7 +153,7 @@ func TestBadInputUnknownKeyWarns(t *testing.T) {
 func TestBadInputCommandsThatCannotStart(t *testing.T) {
 	dir := t.TempDir()
 	script := filepath.Join(dir, "script.sh")
-	os.WriteFile(script, []byte("#!/bin/sh\necho hi\n"), 0o644) // not executable
+	writeFile(t, script, "#!/bin/sh\necho hi\n") // not executable
 	sock := filepath.Join(dir, "vigil.sock")
 	conf := writeConfig(t, fmt.Sprintf(`
 [program:missing]
@@ -196,14 +196,10 @@ startsecs=0
 		t.Errorf("the good program suffered:\n%s", out)
 	}
 	c := probeClient(sock)
-	var ps []struct{ Name, State, Spawnerr string }
-	code, body := get(c, "/api/v1/programs")
-	if err := json.Unmarshal([]byte(body), &ps); code != 200 || err != nil {
-		t.Fatalf("programs: %d %v", code, err)
-	}
-	for _, p := range ps {
-		if why, ok := reasons[p.Name]; ok && (p.State != "FATAL" || p.Spawnerr != why) {
-			t.Errorf("API: %+v, want FATAL with spawnerr %q", p, why)
+	ps := programsOf(t, c)
+	for name, why := range reasons {
+		if p := ps[name]; p.State != "FATAL" || p.Spawnerr != why {
+			t.Errorf("API: %s is %+v, want FATAL with spawnerr %q", name, p, why)
 		}
 	}
 	// Starting it again by hand fails with the reason, as supervisorctl's
@@ -239,11 +235,9 @@ func TestBadInputProgramOutput(t *testing.T) {
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "vigil.sock")
 	random := make([]byte, 1<<20)
-	f, _ := os.Open("/dev/urandom")
-	io.ReadFull(f, random)
-	f.Close()
+	rand.Read(random)
 	randomFile := filepath.Join(dir, "random.bin")
-	os.WriteFile(randomFile, random, 0o644)
+	writeFile(t, randomFile, string(random))
 	logFile := filepath.Join(dir, "bin2.log")
 	latin1 := "caf\xe9 \xff\xfe na\xefve\x00end\n"
 	conf := writeConfig(t, fmt.Sprintf(`
@@ -264,20 +258,18 @@ startsecs=0
 autorestart=false
 `, randomFile, logFile))
 	in := start(t, run{pid1: true, args: []string{"--socket", sock, "-c", conf}})
-	// init's output is megabytes of it: a failure shows its tail only.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		s := in.out.String()
+	// init's output is megabytes of it, too much for in.waitFor's
+	// message: a failure here says only what is missing.
+	var s string
+	var ferr error
+	if !poll(60*time.Second, 50*time.Millisecond, func() bool {
+		s = in.out.String()
 		st, err := os.Stat(logFile)
-		if strings.Contains(s, "huge-done\n") && strings.Contains(s, "bin-done\n") && strings.Contains(s, "end\n") &&
-			err == nil && st.Size() >= int64(len(random)) {
-			break
-		}
-		if time.Now().After(deadline) {
-			_, ferr := os.Stat(logFile)
-			t.Fatalf("timed out waiting for the output; %d bytes; huge-done %v bin-done %v end %v; log file: %v", len(s), strings.Contains(s, "huge-done\n"), strings.Contains(s, "bin-done\n"), strings.Contains(s, "end\n"), ferr)
-		}
-		time.Sleep(50 * time.Millisecond)
+		ferr = err
+		return strings.Contains(s, "huge-done\n") && strings.Contains(s, "bin-done\n") && strings.Contains(s, "end\n") &&
+			err == nil && st.Size() >= int64(len(random))
+	}) {
+		t.Fatalf("timed out waiting for the output; %d bytes; huge-done %v bin-done %v end %v; log file: %v", len(s), strings.Contains(s, "huge-done\n"), strings.Contains(s, "bin-done\n"), strings.Contains(s, "end\n"), ferr)
 	}
 	c := probeClient(sock)
 	// The ring holds each stream's last 64 KiB.
@@ -316,17 +308,6 @@ autorestart=false
 	in.wait(20 * time.Second)
 }
 
-// post sends body to path on the socket and returns the status and body.
-func postRaw(c *http.Client, path, ctype string, body io.Reader) (int, []byte, error) {
-	resp, err := c.Post("http://vigil"+path, ctype, body)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
-}
-
 // Items 9 and 12-14, 16 against the running binary: bad signal names,
 // oversized bodies, malformed XML and entities, path tricks in URLs and a
 // client that sends nothing. Each is refused with one line; afterwards
@@ -350,27 +331,27 @@ func TestBadInputRequests(t *testing.T) {
 			t.Errorf("ctl signal %s: exit %d\n%s", sig, code, out)
 		}
 	}
-	code, b, err := postRaw(c, "/api/v1/control", "application/json", strings.NewReader(`{"verb":"signal","names":["web"],"signal":"TERMM"}`))
-	if err != nil || code != 400 || !strings.Contains(string(b), `unknown signal \"TERMM\"`) {
-		t.Errorf("API signal TERMM: %d %s %v", code, b, err)
+	code, b := post(c, "/api/v1/control", "application/json", strings.NewReader(`{"verb":"signal","names":["web"],"signal":"TERMM"}`))
+	if code != 400 || !strings.Contains(b, `unknown signal \"TERMM\"`) {
+		t.Errorf("API signal TERMM: %d %s", code, b)
 	}
 	var call bytes.Buffer
 	xmlrpc.EncodeCall(&call, "supervisor.signalProcess", "web", "TERMM")
-	_, b, _ = postRaw(c, "/RPC2", "text/xml", &call)
+	_, b = post(c, "/RPC2", "text/xml", &call)
 	var fault *xmlrpc.Fault
-	if _, err := xmlrpc.DecodeResponse(bytes.NewReader(b)); !errors.As(err, &fault) || fault.Code != xmlrpc.BadSignal {
+	if _, err := xmlrpc.DecodeResponse(strings.NewReader(b)); !errors.As(err, &fault) || fault.Code != xmlrpc.BadSignal {
 		t.Errorf("XML-RPC signalProcess TERMM: %v", err)
 	}
 
 	// Item 12: 10 MB bodies.
 	huge := strings.Repeat("x", 10<<20)
-	code, b, err = postRaw(c, "/api/v1/control", "application/json", strings.NewReader(`{"verb":"stop","names":["`+huge+`"]}`))
-	if err != nil || (code != 400 && code != 413) || !strings.Contains(string(b), "too large") || bytes.Count(b, []byte("\n")) != 1 {
-		t.Errorf("10 MB control request: %d %.200s %v", code, b, err)
+	code, b = post(c, "/api/v1/control", "application/json", strings.NewReader(`{"verb":"stop","names":["`+huge+`"]}`))
+	if (code != 400 && code != 413) || !strings.Contains(b, "too large") || strings.Count(b, "\n") != 1 {
+		t.Errorf("10 MB control request: %d %.200s", code, b)
 	}
-	code, b, err = postRaw(c, "/RPC2", "text/xml", strings.NewReader(`<?xml version="1.0"?><methodCall><methodName>supervisor.stopProcess</methodName><params><param><value>`+huge+`</value></param></params></methodCall>`))
-	if err != nil || code != 413 || bytes.Count(b, []byte("\n")) != 1 {
-		t.Errorf("10 MB XML-RPC call: %d %.200s %v", code, b, err)
+	code, b = post(c, "/RPC2", "text/xml", strings.NewReader(`<?xml version="1.0"?><methodCall><methodName>supervisor.stopProcess</methodName><params><param><value>`+huge+`</value></param></params></methodCall>`))
+	if code != 413 || strings.Count(b, "\n") != 1 {
+		t.Errorf("10 MB XML-RPC call: %d %.200s", code, b)
 	}
 
 	// Item 13: malformed XML, entity expansion, external entities.
@@ -383,11 +364,11 @@ func TestBadInputRequests(t *testing.T) {
 		"external DTD":    `<?xml version="1.0"?><!DOCTYPE methodCall SYSTEM "file:///etc/passwd"><methodCall><methodName>supervisor.getPID</methodName></methodCall>`,
 	} {
 		t0 := time.Now()
-		code, b, err := postRaw(c, "/RPC2", "text/xml", strings.NewReader(body))
-		_, derr := xmlrpc.DecodeResponse(bytes.NewReader(b))
-		if err != nil || code != 200 || !errors.As(derr, &fault) || fault.Code != xmlrpc.IncorrectParameters ||
-			bytes.Contains(b, []byte("root:")) || bytes.Contains(b, []byte("lollol")) || time.Since(t0) > 2*time.Second {
-			t.Errorf("%s: %d %v %v\n%s", name, code, err, derr, b)
+		code, b := post(c, "/RPC2", "text/xml", strings.NewReader(body))
+		_, derr := xmlrpc.DecodeResponse(strings.NewReader(b))
+		if code != 200 || !errors.As(derr, &fault) || fault.Code != xmlrpc.IncorrectParameters ||
+			strings.Contains(b, "root:") || strings.Contains(b, "lollol") || time.Since(t0) > 2*time.Second {
+			t.Errorf("%s: %d %v\n%s", name, code, derr, b)
 		}
 	}
 
@@ -450,7 +431,7 @@ func TestBadInputRequests(t *testing.T) {
 
 	// Nothing reached the program, and init is as it was.
 	if got := pidOf(t, sock, "web"); got != pid {
-		t.Errorf("web's pid went from %s to %s", pid, got)
+		t.Errorf("web's pid went from %d to %d", pid, got)
 	}
 	waitStatus(t, in, c, "/livez", 200)
 	in.signal(syscall.SIGTERM)

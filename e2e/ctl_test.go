@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -33,7 +34,30 @@ func runCode(t *testing.T, name string, args ...string) (string, int) {
 	return string(out), 0
 }
 
-var pidRE = regexp.MustCompile(`RUNNING +pid (\d+),`)
+// statusRunning is a RUNNING program's line of ctl status (and of
+// supervisorctl status): its name and pid.
+var statusRunning = regexp.MustCompile(`(?m)^(\S+)\s+RUNNING\s+pid (\d+),`)
+
+// runningPids reads the output of ctl status: the pid of each RUNNING
+// program. Every test that asks which pid a program has reads it here.
+func runningPids(status string) map[string]int {
+	m := map[string]int{}
+	for _, g := range statusRunning.FindAllStringSubmatch(status, -1) {
+		m[g[1]], _ = strconv.Atoi(g[2])
+	}
+	return m
+}
+
+// pidOf is the pid of a program, which must be RUNNING, as ctl status
+// gives it.
+func pidOf(t *testing.T, sock, name string) int {
+	t.Helper()
+	pid := runningPids(mustCtl(t, sock, "status", name))[name]
+	if pid == 0 {
+		t.Fatalf("%s is not RUNNING", name)
+	}
+	return pid
+}
 
 func TestCtl(t *testing.T) {
 	sock := filepath.Join(t.TempDir(), "vigil.sock")
@@ -51,7 +75,7 @@ autostart=false
 	in := start(t, run{pid1: true, args: []string{"--socket", sock, "-c", conf}})
 	in.waitFor("ctl to answer", 10*time.Second, func() bool {
 		out, _ := ctl(t, sock, "status", "web")
-		return pidRE.MatchString(out)
+		return runningPids(out)["web"] != 0
 	})
 	comp, err := exec.Command(initBin, "__complete", "ctl", "--socket", sock, "restart", "").Output()
 	if err != nil || !strings.Contains(string(comp), "\nweb\n") || !strings.Contains(string(comp), "\nlater\n") {
@@ -61,13 +85,12 @@ autostart=false
 	if code != 3 || !strings.Contains(out, "later                            STOPPED   Not started") {
 		t.Fatalf("status (exit %d, want 3 since later is stopped):\n%s", code, out)
 	}
-	before := pidRE.FindStringSubmatch(mustCtl(t, sock, "status", "web"))[1]
+	before := pidOf(t, sock, "web")
 	if out := mustCtl(t, sock, "restart", "web"); out != "web: restarted\n" {
 		t.Fatalf("restart: %q", out)
 	}
-	after := pidRE.FindStringSubmatch(mustCtl(t, sock, "status", "web"))[1]
-	if before == after {
-		t.Fatalf("restart kept pid %s", before)
+	if after := pidOf(t, sock, "web"); before == after {
+		t.Fatalf("restart kept pid %d", before)
 	}
 	mustCtl(t, sock, "signal", "HUP", "web")
 	in.waitOutput("web got HUP")
@@ -97,6 +120,8 @@ autostart=false
 	}
 }
 
+// mustCtl is ctl for a command that must succeed: its output, or the test
+// fails.
 func mustCtl(t *testing.T, sock string, args ...string) string {
 	t.Helper()
 	out, code := ctl(t, sock, args...)

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"os/exec"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,8 +72,6 @@ func TestDockerProgramsImage(t *testing.T) {
 	}
 }
 
-var orphansReaped = regexp.MustCompile(`(?m)^vigil_zombies_reaped_total (\d+)`)
-
 // checkOrphansReaped makes 20 orphans through docker exec (their parent
 // exits at once, so they are reparented to init, PID 1 of the container)
 // and checks that init reaped every one and no zombie is left.
@@ -83,12 +79,11 @@ func checkOrphansReaped(t *testing.T, c *container) {
 	t.Helper()
 	reaped := func() int {
 		out, _ := c.exec("wget", "-q", "-O", "-", "http://127.0.0.1:9001/metrics")
-		m := orphansReaped.FindStringSubmatch(out)
-		if m == nil {
+		n, ok := sampleOf(out, "vigil_zombies_reaped_total")
+		if !ok {
 			t.Fatalf("no vigil_zombies_reaped_total in /metrics:\n%s", out)
 		}
-		n, _ := strconv.Atoi(m[1])
-		return n
+		return int(n)
 	}
 	before := reaped()
 	c.mustExec("sh", "-c", "for i in $(seq 20); do (sleep 0.2 &); done")
@@ -190,8 +185,8 @@ func TestDockerReadOnlyNonRoot(t *testing.T) {
 func TestDockerInteractiveJobControl(t *testing.T) {
 	im := requireDocker(t)
 	name := "vigil-e2e-tty-" + dockerRunID
-	term := startTerminal(t, "docker", "run", "-it", "--rm", "--name", name, "--label", "vigil-e2e="+dockerRunID,
-		"-e", "PS1=prompt$ ", "-e", "TERM=dumb", im.programs, "sh")
+	term := startTerminal(t, exec.Command("docker", "run", "-it", "--rm", "--name", name, "--label", "vigil-e2e="+dockerRunID,
+		"-e", "PS1=prompt$ ", "-e", "TERM=dumb", im.programs, "sh"))
 	t.Cleanup(func() { exec.Command("docker", "rm", "-f", name).Run() })
 	term.expect("prompt$ ")
 	term.send("sleep 1234\n")

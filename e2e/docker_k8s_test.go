@@ -76,6 +76,8 @@ type k8sProbe struct {
 	FailureThreshold int `yaml:"failureThreshold"`
 }
 
+// readManifest decodes a Deployment of one container, strictly, and
+// returns its pod's spec.
 func readManifest(t *testing.T, file string) k8sPodSpec {
 	t.Helper()
 	b, err := os.ReadFile(file)
@@ -102,6 +104,8 @@ type k8sPod struct {
 	images  map[string]string // manifest image to this run's image
 }
 
+// newK8sPod makes the pod's volumes; images maps the manifest's image
+// names to this run's.
 func newK8sPod(t *testing.T, spec k8sPodSpec, images map[string]string) *k8sPod {
 	t.Helper()
 	p := &k8sPod{t: t, spec: spec, volumes: map[string]string{}, images: images}
@@ -165,15 +169,9 @@ func probe(c *container, pr *k8sProbe) (bool, string) {
 	switch {
 	case pr.HTTPGet != nil:
 		url := fmt.Sprintf("http://%s:%d%s", c.inspect("{{.NetworkSettings.IPAddress}}"), pr.HTTPGet.Port, pr.HTTPGet.Path)
-		client := http.Client{Timeout: time.Second} // the kubelet's default timeoutSeconds
-		resp, err := client.Get(url)
-		if err != nil {
-			return false, err.Error()
-		}
-		defer resp.Body.Close()
-		var body bytes.Buffer
-		body.ReadFrom(resp.Body)
-		return resp.StatusCode >= 200 && resp.StatusCode < 400, fmt.Sprintf("GET %s: %d %s", url, resp.StatusCode, body.String())
+		kubelet := &http.Client{Timeout: time.Second} // the kubelet's default timeoutSeconds
+		code, body := request(kubelet, http.MethodGet, url, nil, nil)
+		return code >= 200 && code < 400, fmt.Sprintf("GET %s: %d %s", url, code, body)
 	case pr.Exec != nil:
 		out, code := c.exec(pr.Exec.Command...)
 		return code == 0, fmt.Sprintf("%v: exit %d %s", pr.Exec.Command, code, out)
@@ -185,16 +183,13 @@ func probe(c *container, pr *k8sProbe) (bool, string) {
 // waitProbe waits until a probe gives the wanted result.
 func waitProbe(c *container, what string, pr *k8sProbe, want bool) {
 	c.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ok, last := probe(c, pr)
-		if ok == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("%s probe still %v after 30s: %s\ndocker logs:\n%s", what, ok, last, c.logs())
-		}
-		time.Sleep(100 * time.Millisecond)
+	var last string
+	if !poll(30*time.Second, 100*time.Millisecond, func() bool {
+		var ok bool
+		ok, last = probe(c, pr)
+		return ok == want
+	}) {
+		c.t.Fatalf("%s probe still %v after 30s: %s\ndocker logs:\n%s", what, !want, last, c.logs())
 	}
 }
 
@@ -203,12 +198,7 @@ func waitProbe(c *container, what string, pr *k8sProbe, want bool) {
 func (p *k8sPod) terminate(c *container, wantCode int) {
 	p.t.Helper()
 	grace := p.spec.TerminationGracePeriodSeconds
-	began := time.Now()
-	if out, err := exec.Command("docker", "stop", "-t", fmt.Sprint(grace), c.id).CombinedOutput(); err != nil {
-		p.t.Fatalf("docker stop: %v\n%s", err, out)
-	}
-	took := time.Since(began)
-	code := c.waitExit(time.Second)
+	took, code := c.stop("-t", fmt.Sprint(grace))
 	if code != wantCode || took >= time.Duration(grace)*time.Second {
 		p.t.Fatalf("termination: exit %d after %v, want %d well within the grace period of %ds\n%s", code, took, wantCode, grace, c.logs())
 	}

@@ -30,10 +30,12 @@ type images struct {
 
 var (
 	dockerOnce sync.Once
-	dockerImgs images
+	dockerImgs images // set by the first requireDocker, built or not
 	dockerErr  error
-	builtTags  []string
 )
+
+// tags lists the images, for docker rmi.
+func (im images) tags() []string { return []string{im.vigil, im.base, im.programs, im.env, im.main} }
 
 // requireDocker returns the images, building them on first use. Without a
 // Docker engine the test skips, but not under CI=true.
@@ -52,15 +54,17 @@ func requireDocker(t *testing.T) images {
 	return dockerImgs
 }
 
+// firstLine is the gist of a command's output, for a skip's message.
 func firstLine(b []byte) string {
 	s, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
 	return s
 }
 
+// buildImages builds this run's images: the tags are returned even on an
+// error, so that dockerCleanup removes what was built before it.
 func buildImages() (images, error) {
 	tag := func(name string) string { return "vigil-e2e/" + name + ":" + dockerRunID }
 	im := images{vigil: tag("vigil"), base: tag("busybox"), programs: tag("programs"), env: tag("env"), main: tag("main")}
-	builtTags = []string{im.vigil, im.base, im.programs, im.env, im.main}
 	// The root Dockerfile, as the README says: the binary at bin/init in
 	// the build context.
 	ctx, err := os.MkdirTemp("", "vigil-image-")
@@ -87,6 +91,7 @@ func buildImages() (images, error) {
 	return im, nil
 }
 
+// copyFile copies a file, making the directories it goes in.
 func copyFile(from, to string, mode os.FileMode) error {
 	b, err := os.ReadFile(from)
 	if err != nil {
@@ -98,9 +103,10 @@ func copyFile(from, to string, mode os.FileMode) error {
 	return os.WriteFile(to, b, mode)
 }
 
-// dockerCleanup removes what this run made; TestMain calls it.
+// dockerCleanup removes what this run made; TestMain calls it. A run that
+// never asked for Docker has nothing to remove.
 func dockerCleanup() {
-	if len(builtTags) == 0 {
+	if dockerImgs.vigil == "" {
 		return
 	}
 	filter := "label=vigil-e2e=" + dockerRunID
@@ -110,7 +116,7 @@ func dockerCleanup() {
 	if vols, _ := exec.Command("docker", "volume", "ls", "-q", "--filter", filter).Output(); len(vols) > 0 {
 		exec.Command("docker", append([]string{"volume", "rm", "-f"}, strings.Fields(string(vols))...)...).Run()
 	}
-	exec.Command("docker", append([]string{"rmi", "-f"}, builtTags...)...).Run()
+	exec.Command("docker", append([]string{"rmi", "-f"}, dockerImgs.tags()...)...).Run()
 }
 
 // container is one running container of a test.
@@ -144,6 +150,8 @@ func (c *container) exec(args ...string) (string, int) {
 	return runCode(c.t, "docker", append([]string{"exec", c.id}, args...)...)
 }
 
+// mustExec is exec for a command that must succeed: its output, or the
+// test fails.
 func (c *container) mustExec(args ...string) string {
 	c.t.Helper()
 	out, code := c.exec(args...)
@@ -153,28 +161,28 @@ func (c *container) mustExec(args ...string) string {
 	return out
 }
 
+// logs is docker logs: init's output, stdout and stderr together.
 func (c *container) logs() string {
 	out, _ := exec.Command("docker", "logs", c.id).CombinedOutput()
 	return string(out)
 }
 
+// inspect is one field of docker inspect, by its Go template.
 func (c *container) inspect(format string) string {
 	out, _ := exec.Command("docker", "inspect", "-f", format, c.id).Output()
 	return strings.TrimSpace(string(out))
 }
 
-// eventually polls cond until it holds, failing the test after limit.
+// eventually polls cond until it holds, failing the test after limit with
+// the container's log. Each poll runs docker, hence the longer interval.
 func (c *container) eventually(what string, limit time.Duration, cond func() bool) {
 	c.t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			c.t.Fatalf("timed out after %v waiting for %s\ndocker logs:\n%s", limit, what, c.logs())
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !poll(limit, 50*time.Millisecond, cond) {
+		c.t.Fatalf("timed out after %v waiting for %s\ndocker logs:\n%s", limit, what, c.logs())
 	}
 }
 
+// waitLogs waits until the container's log shows s.
 func (c *container) waitLogs(s string) {
 	c.t.Helper()
 	c.eventually(fmt.Sprintf("docker logs to show %q", s), 20*time.Second, func() bool { return strings.Contains(c.logs(), s) })
@@ -191,18 +199,20 @@ func (c *container) waitExit(limit time.Duration) int {
 	return code
 }
 
-// stop runs docker stop with its default 10 s and returns how long it took
-// and the container's exit code.
-func (c *container) stop() (time.Duration, int) {
+// stop runs docker stop, with its default 10 s unless flags say otherwise
+// (-t), and returns how long it took and the container's exit code.
+func (c *container) stop(flags ...string) (time.Duration, int) {
 	c.t.Helper()
 	began := time.Now()
-	if out, err := exec.Command("docker", "stop", c.id).CombinedOutput(); err != nil {
+	argv := append(append([]string{"stop"}, flags...), c.id)
+	if out, err := exec.Command("docker", argv...).CombinedOutput(); err != nil {
 		c.t.Fatalf("docker stop: %v\n%s", err, out)
 	}
 	took := time.Since(began)
 	return took, c.waitExit(time.Second)
 }
 
+// kill sends sig, by name, to the container's PID 1: init.
 func (c *container) kill(sig string) {
 	c.t.Helper()
 	if out, err := exec.Command("docker", "kill", "-s", sig, c.id).CombinedOutput(); err != nil {
@@ -210,25 +220,14 @@ func (c *container) kill(sig string) {
 	}
 }
 
-var statusPid = regexp.MustCompile(`(?m)^(\S+)\s+RUNNING\s+pid (\d+),`)
-
-// pids reads `init ctl status` in the container: program name to pid of
-// those RUNNING.
-func (c *container) pids() map[string]int {
-	c.t.Helper()
-	out, _ := c.exec("/init", "ctl", "status")
-	m := map[string]int{}
-	for _, g := range statusPid.FindAllStringSubmatch(out, -1) {
-		m[g[1]], _ = strconv.Atoi(g[2])
-	}
-	return m
-}
-
+// waitRunning waits until `init ctl status` in the container shows every
+// one of names RUNNING, and returns the pid of each program that is.
 func (c *container) waitRunning(names ...string) map[string]int {
 	c.t.Helper()
 	var m map[string]int
 	c.eventually(fmt.Sprintf("%v to be RUNNING", names), 20*time.Second, func() bool {
-		m = c.pids()
+		out, _ := c.exec("/init", "ctl", "status")
+		m = runningPids(out)
 		for _, n := range names {
 			if m[n] == 0 {
 				return false

@@ -141,23 +141,40 @@ func killTree(pid int) {
 	syscall.Kill(pid, syscall.SIGKILL)
 }
 
-// waitFor polls cond until it holds, failing the test after limit.
-func (in *instance) waitFor(what string, limit time.Duration, cond func() bool) {
-	in.t.Helper()
+// poll calls cond every interval until it holds, and says whether it did
+// within limit. It is the one polling loop of the package: each wait built
+// on it (instance.waitFor, container.eventually, terminal.expect, ...)
+// fails with what is worth seeing of its own subject, be it init's output,
+// a container's log or a terminal's screen.
+func poll(limit, interval time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(limit)
 	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(interval)
+	}
+	return true
+}
+
+// waitFor polls cond until it holds, failing the test after limit, or at
+// once if init exits with cond still false.
+func (in *instance) waitFor(what string, limit time.Duration, cond func() bool) {
+	in.t.Helper()
+	exited := false
+	held := poll(limit, 5*time.Millisecond, func() bool {
 		select {
 		case <-in.done:
-			if cond() {
-				return
-			}
-			in.t.Fatalf("init exited while waiting for %s: %v\noutput:\n%s", what, in.err, in.out)
+			exited = true
 		default:
 		}
-		if time.Now().After(deadline) {
-			in.t.Fatalf("timed out after %v waiting for %s\noutput:\n%s", limit, what, in.out)
-		}
-		time.Sleep(5 * time.Millisecond)
+		return exited || cond()
+	})
+	switch {
+	case !held:
+		in.t.Fatalf("timed out after %v waiting for %s\noutput:\n%s", limit, what, in.out)
+	case exited && !cond():
+		in.t.Fatalf("init exited while waiting for %s: %v\noutput:\n%s", what, in.err, in.out)
 	}
 }
 
@@ -167,6 +184,7 @@ func (in *instance) waitOutput(s string) {
 	in.waitFor(fmt.Sprintf("output %q", s), 10*time.Second, func() bool { return strings.Contains(in.out.String(), s) })
 }
 
+// signal sends sig to init, failing the test if it cannot.
 func (in *instance) signal(sig syscall.Signal) {
 	in.t.Helper()
 	if in.pid == 0 { // kill(0, sig) would hit the test's own process group
@@ -217,12 +235,14 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
+// Write appends p; exec.Cmd's copying goroutines call it.
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
+// String is everything written so far.
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

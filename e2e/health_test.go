@@ -25,18 +25,47 @@ func probeClient(sock string) *http.Client {
 		}}}
 }
 
-// get returns the status code and body of a GET over the socket, or 0 when
-// the socket does not answer (yet).
-func get(c *http.Client, path string) (int, string) {
-	resp, err := c.Get("http://vigil" + path)
+// request sends one request and returns the status code and the body, or
+// 0 and the error when nothing answers (yet), so that one call serves a
+// wait as well as an assertion. Every HTTP request of the tests goes
+// through it: over the control socket with get and post, over TCP with
+// tcpClient.
+func request(c *http.Client, method, url string, header map[string]string, body io.Reader) (int, string) {
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		return 0, err.Error()
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
 	if err != nil {
 		return 0, err.Error()
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err.Error()
+	}
 	return resp.StatusCode, string(b)
 }
 
+// tcpClient is for init's TCP listener what probeClient is for its
+// socket: a request that hangs fails instead of stalling the test.
+var tcpClient = &http.Client{Timeout: 10 * time.Second}
+
+// get GETs path over the control socket (c from probeClient).
+func get(c *http.Client, path string) (int, string) {
+	return request(c, http.MethodGet, "http://vigil"+path, nil, nil)
+}
+
+// post POSTs body, of content type ctype, to path over the control socket.
+func post(c *http.Client, path, ctype string, body io.Reader) (int, string) {
+	return request(c, http.MethodPost, "http://vigil"+path, map[string]string{"Content-Type": ctype}, body)
+}
+
+// waitStatus waits until path answers code over the socket and returns
+// the body of that answer.
 func waitStatus(t *testing.T, in *instance, c *http.Client, path string, code int) string {
 	t.Helper()
 	var body string

@@ -1,23 +1,12 @@
 package e2e
 
 import (
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
-
-func pidOf(t *testing.T, sock, name string) string {
-	t.Helper()
-	m := regexp.MustCompile(`(?m)^` + name + ` +RUNNING +pid (\d+),`).FindStringSubmatch(mustCtl(t, sock, "status", name))
-	if m == nil {
-		t.Fatalf("%s is not RUNNING", name)
-	}
-	return m[1]
-}
 
 // A reload applies only the difference; a bad config is rejected and
 // nothing running is touched.
@@ -25,7 +14,7 @@ func TestReloadAppliesOnlyTheDifference(t *testing.T) {
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "vigil.sock")
 	conf := filepath.Join(dir, "app.conf")
-	write := func(s string) { os.WriteFile(conf, []byte(s), 0o644) }
+	write := func(s string) { writeFile(t, conf, s) }
 	write(`
 [program:keep]
 command=sleep 1001

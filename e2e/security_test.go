@@ -8,7 +8,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -47,11 +46,14 @@ func TestSecuritySocketMode(t *testing.T) {
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	os.Chmod(dir, 0o755)
 	ctlBin := filepath.Join(dir, "init")
-	b, err := os.ReadFile(initBin)
-	if err != nil {
+	if err := copyFile(initBin, ctlBin, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(ctlBin, b, 0o755)
+	// asNobody runs ctl against sock as the user nobody, in no group but
+	// nogroup.
+	asNobody := func(sock string, args ...string) (string, int) {
+		return runCode(t, "setpriv", append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--", ctlBin, "ctl", "--socket", sock}, args...)...)
+	}
 	sock := filepath.Join(dir, "vigil.sock")
 	conf := writeConfig(t, "[program:web]\ncommand=sleep 1000\nstartsecs=0\n")
 	in := start(t, run{pid1: true, args: []string{"--socket", sock, "-c", conf}})
@@ -59,11 +61,8 @@ func TestSecuritySocketMode(t *testing.T) {
 		t.Fatalf("default socket: %v uid %d, want a socket with mode 0700 owned by root", st.Mode(), st.Sys().(*syscall.Stat_t).Uid)
 	}
 	mustCtl(t, sock, "status")
-	asNobody := func(args ...string) (string, int) {
-		return runCode(t, "setpriv", append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", "--", ctlBin, "ctl", "--socket", sock}, args...)...)
-	}
 	for _, args := range [][]string{{"stop", "web"}, {"shutdown"}, {"status"}} {
-		if out, code := asNobody(args...); code != 4 || !strings.Contains(out, "permission denied") {
+		if out, code := asNobody(sock, args...); code != 4 || !strings.Contains(out, "permission denied") {
 			t.Errorf("ctl %v as nobody: exit %d, want 4 and permission denied\n%s", args, code, out)
 		}
 	}
@@ -81,7 +80,7 @@ func TestSecuritySocketMode(t *testing.T) {
 	if st.Mode().Perm() != 0o770 || st.Sys().(*syscall.Stat_t).Gid != 65534 {
 		t.Fatalf("chmod=0770 chown=root:nogroup gave %v gid %d", st.Mode(), st.Sys().(*syscall.Stat_t).Gid)
 	}
-	out, code := runCode(t, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", ctlBin, "ctl", "--socket", sock2, "status", "web")
+	out, code := asNobody(sock2, "status", "web")
 	if code != 0 || !strings.Contains(out, "RUNNING") {
 		t.Fatalf("ctl as a member of the socket's group: exit %d\n%s", code, out)
 	}
@@ -97,8 +96,8 @@ func TestSecurityUserDropsGroups(t *testing.T) {
 	requireRoot(t)
 	dir := t.TempDir()
 	passwd, group := filepath.Join(dir, "passwd"), filepath.Join(dir, "group")
-	os.WriteFile(passwd, []byte(mustRead(t, "/etc/passwd")+"vigiltest:x:4242:4242:vigil test:/home/vigiltest:/bin/sh\n"), 0o644)
-	os.WriteFile(group, []byte(mustRead(t, "/etc/group")+"vigiltest:x:4242:\nvigilextra:x:4243:vigiltest\nvigilroot:x:4244:root\n"), 0o644)
+	writeFile(t, passwd, mustRead(t, "/etc/passwd")+"vigiltest:x:4242:4242:vigil test:/home/vigiltest:/bin/sh\n")
+	writeFile(t, group, mustRead(t, "/etc/group")+"vigiltest:x:4242:\nvigilextra:x:4243:vigiltest\nvigilroot:x:4244:root\n")
 	report := `sh -c 'echo "uid=$(id -u) gid=$(id -g) groups=$(id -G | tr " " ,) $(grep CapEff: /proc/self/status | tr -d "\t") home=$HOME"; exec sleep 1000'`
 	conf := writeConfig(t, fmt.Sprintf(`
 [program:asroot]
@@ -203,11 +202,11 @@ startsecs=0
 	for _, method := range []string{"supervisor.getAllProcessInfo", "supervisor.getAllConfigInfo"} {
 		var call bytes.Buffer
 		xmlrpc.EncodeCall(&call, method)
-		_, b, err := postRaw(c, "/RPC2", "text/xml", &call)
-		if err != nil {
-			t.Fatal(err)
+		code, b := post(c, "/RPC2", "text/xml", &call)
+		if code != 200 {
+			t.Fatalf("%s: %d %s", method, code, b)
 		}
-		seen.Write(b)
+		seen.WriteString(b)
 	}
 	if !strings.Contains(seen.String(), `"name":"web"`) {
 		t.Fatalf("the answers do not even show the program:\n%s", seen.String())
@@ -217,12 +216,12 @@ startsecs=0
 			t.Errorf("%q shows through the API, XML-RPC, metrics or probes", s)
 		}
 	}
-	out, err := exec.Command(initBin, "config", "show", "-c", conf).CombinedOutput()
-	if err != nil || !strings.Contains(string(out), `PLAIN="visible"`) {
-		t.Fatalf("config show: %v\n%s", err, out)
+	out, code := runCode(t, initBin, "config", "show", "-c", conf)
+	if code != 0 || !strings.Contains(out, `PLAIN="visible"`) {
+		t.Fatalf("config show: exit %d\n%s", code, out)
 	}
 	for _, s := range secrets {
-		if strings.Contains(string(out), s) {
+		if strings.Contains(out, s) {
 			t.Errorf("config show shows %q:\n%s", s, out)
 		}
 	}
@@ -237,34 +236,20 @@ startsecs=0
 		{"GET", "/logtail/web/stdout", ""},
 		{"GET", "/api/v1/programs/web/log/stdout", "Basic " + "d2ViOnQwa2VuLWluaXQ="}, // web:t0ken-init, as a password
 	} {
-		req, _ := http.NewRequest(tc.method, base+tc.path, strings.NewReader("{}"))
-		req.Header.Set("Content-Type", "application/json")
+		header := map[string]string{"Content-Type": "application/json"}
 		if tc.auth != "" {
-			req.Header.Set("Authorization", tc.auth)
+			header["Authorization"] = tc.auth
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusUnauthorized || strings.Contains(string(b), "hunter2") {
-			t.Errorf("%s %s (%s): %d %s", tc.method, tc.path, tc.auth, resp.StatusCode, b)
+		if code, b := request(tcpClient, tc.method, base+tc.path, header, strings.NewReader("{}")); code != http.StatusUnauthorized || strings.Contains(b, "hunter2") {
+			t.Errorf("%s %s (%s): %d %s", tc.method, tc.path, tc.auth, code, b)
 		}
 	}
-	req, _ := http.NewRequest("GET", base+"/api/v1/programs", nil)
-	req.Header.Set("Authorization", "Bearer t0ken-init")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("with the token: %v %v", resp, err)
+	if code, b := request(tcpClient, "GET", base+"/api/v1/programs", map[string]string{"Authorization": "Bearer t0ken-init"}, nil); code != 200 {
+		t.Fatalf("with the token: %d %s", code, b)
 	}
-	resp.Body.Close()
 	for _, path := range []string{"/livez", "/readyz", "/metrics"} {
-		resp, err := http.Get(base + path)
-		if err != nil || resp.StatusCode != 200 {
-			t.Errorf("probe %s on TCP: %v %v", path, resp, err)
-		} else {
-			resp.Body.Close()
+		if code, b := request(tcpClient, "GET", base+path, nil, nil); code != 200 {
+			t.Errorf("probe %s on TCP: %d %.200s", path, code, b)
 		}
 	}
 	if !regexp.MustCompile(`(?m)^web +RUNNING`).MatchString(mustCtl(t, sock, "status")) {
@@ -306,10 +291,7 @@ startsecs=0
 		t.Fatalf("another user reached slow's notify socket:\n%s", in.out)
 	}
 	c := probeClient(sock)
-	in.waitFor("svc to be ready", 20*time.Second, func() bool {
-		code, _ := get(c, "/readyz/svc")
-		return code == 200
-	})
+	waitStatus(t, in, c, "/readyz/svc", 200)
 	if code, body := get(c, "/readyz/slow"); code != 503 {
 		t.Fatalf("slow became ready from another program's datagram: %d %s", code, body)
 	}

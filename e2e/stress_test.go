@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,8 +47,10 @@ type apiProgram struct {
 	State    string `json:"state"`
 	Pid      int    `json:"pid"`
 	Restarts uint64 `json:"restarts"`
+	Spawnerr string `json:"spawnerr"`
 }
 
+// programsOf is GET /api/v1/programs over the socket, by program name.
 func programsOf(t *testing.T, c *http.Client) map[string]apiProgram {
 	t.Helper()
 	code, body := get(c, "/api/v1/programs")
@@ -66,35 +69,52 @@ func programsOf(t *testing.T, c *http.Client) map[string]apiProgram {
 func metric(t *testing.T, c *http.Client, name string) float64 {
 	t.Helper()
 	code, body := get(c, "/metrics")
-	for _, l := range strings.Split(body, "\n") {
-		if v, ok := strings.CutPrefix(l, name+" "); ok && code == 200 {
-			f, err := strconv.ParseFloat(v, 64)
-			if err == nil {
-				return f
-			}
-		}
+	if v, ok := sampleOf(body, name); ok && code == 200 {
+		return v
 	}
 	t.Fatalf("no %s in /metrics (%d):\n%s", name, code, body)
 	return 0
 }
 
-// procKB reads a "Vm..." line of /proc/PID/status, in kB.
-func procKB(t *testing.T, pid int, field string) int {
-	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, field+":"); ok {
-			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-			return n
+// sampleOf finds the value of a sample without labels in the text of
+// /metrics, however it was fetched (over the socket, or by wget in a
+// container).
+func sampleOf(metrics, name string) (float64, bool) {
+	for _, l := range strings.Split(metrics, "\n") {
+		if v, ok := strings.CutPrefix(l, name+" "); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				return f, true
+			}
 		}
 	}
-	t.Fatalf("no %s in /proc/%d/status", field, pid)
-	return 0
+	return 0, false
 }
 
+// procField is the value, trimmed, of the "key:" line of /proc/PID/file
+// (status, io): how the tests read a process's memory, bytes written and
+// PIDs in its namespaces.
+func procField(pid int, file, key string) (string, bool) {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, file))
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, key+":"); ok {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
+}
+
+// procKB reads a "Vm..." or "Rss..." line of /proc/PID/status, in kB.
+func procKB(t *testing.T, pid int, field string) int {
+	t.Helper()
+	v, ok := procField(pid, "status", field)
+	if !ok {
+		t.Fatalf("no %s in /proc/%d/status", field, pid)
+	}
+	n, _ := strconv.Atoi(strings.TrimSuffix(v, " kB"))
+	return n
+}
+
+// openFDs counts the descriptors pid has open.
 func openFDs(t *testing.T, pid int) int {
 	t.Helper()
 	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
@@ -379,7 +399,7 @@ func probeUntil(t *testing.T, c *http.Client, sock string, deadline time.Time, c
 	for time.Now().Before(deadline) {
 		began := time.Now()
 		out, code := ctl(t, sock, "status")
-		if !containsInt(codes, code) {
+		if !slices.Contains(codes, code) {
 			t.Fatalf("ctl status: exit %d\n%s", code, out)
 		}
 		worst = max(worst, time.Since(began))
@@ -394,15 +414,6 @@ func probeUntil(t *testing.T, c *http.Client, sock string, deadline time.Time, c
 		t.Errorf("a probe took %v, want under %v", worst, probeLimit)
 	}
 	return rounds, worst
-}
-
-func containsInt(list []int, n int) bool {
-	for _, v := range list {
-		if v == n {
-			return true
-		}
-	}
-	return false
 }
 
 // lineChecker reads the console output of programs running testprog
@@ -424,8 +435,10 @@ type progLines struct {
 	ends []int // the line count of each run that ended
 }
 
+// newLineChecker is an empty lineChecker, to be written to.
 func newLineChecker() *lineChecker { return &lineChecker{progs: map[string]*progLines{}} }
 
+// Write takes output as it comes, cut anywhere, and checks each whole line.
 func (c *lineChecker) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -537,17 +550,17 @@ func TestStressOutputWhileRestarting(t *testing.T) {
 		return true
 	}
 	restarts := 0
-	for tick := time.NewTicker(time.Second); !others(); {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	in.waitFor("the seven others to end, p0 restarted every second", 150*time.Second, func() bool {
 		select {
 		case <-tick.C:
 			mustCtl(t, sock, "restart", "p0")
 			restarts++
-		case <-time.After(10 * time.Millisecond):
+		default:
 		}
-		if time.Since(began) > 150*time.Second {
-			t.Fatalf("the seven others have not ended after %v", time.Since(began))
-		}
-	}
+		return others()
+	})
 	// p0's run that began with the last restart goes to its end.
 	in.waitFor("p0's last run", 60*time.Second, func() bool {
 		ends := lc.ended("p0")
@@ -573,29 +586,24 @@ func TestStressOutputWhileRestarting(t *testing.T) {
 func hostPid(t *testing.T, in *instance, pid int) int {
 	t.Helper()
 	for _, c := range children(in.pid) {
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", c))
-		for _, l := range strings.Split(string(b), "\n") {
-			if f, ok := strings.CutPrefix(l, "NSpid:"); ok {
-				if ids := strings.Fields(f); len(ids) > 0 && ids[len(ids)-1] == strconv.Itoa(pid) {
-					return c
-				}
-			}
+		nspid, _ := procField(c, "status", "NSpid")
+		if ids := strings.Fields(nspid); len(ids) > 0 && ids[len(ids)-1] == strconv.Itoa(pid) {
+			return c
 		}
 	}
 	t.Fatalf("init has no child of PID %d in its namespace", pid)
 	return 0
 }
 
-// wchar is how many bytes a process has written, from /proc/PID/io.
+// wchar is how many bytes a process has written, from /proc/PID/io, or
+// -1 when that cannot be read.
 func wchar(pid int) int64 {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "wchar: "); ok {
-			n, _ := strconv.ParseInt(v, 10, 64)
-			return n
-		}
+	v, ok := procField(pid, "io", "wchar")
+	if !ok {
+		return -1
 	}
-	return -1
+	n, _ := strconv.ParseInt(v, 10, 64)
+	return n
 }
 
 // init's output, stdout and stderr on one pipe as docker run -t or 2>&1

@@ -17,10 +17,21 @@ import (
 func writeConfig(t *testing.T, text string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "supervisord.conf")
-	if err := os.WriteFile(p, []byte(strings.ReplaceAll(text, "@PROG@", progBin)), 0o644); err != nil {
+	writeFile(t, p, strings.ReplaceAll(text, "@PROG@", progBin))
+	return p
+}
+
+// writeFile writes a file the test needs, its directory too, and fails the
+// test if it cannot: a config that was never written would fail later for
+// a reason no one would guess.
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return p
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A supervisord.conf as people write them runs unchanged: sections vigil

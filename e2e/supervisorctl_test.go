@@ -106,7 +106,10 @@ startsecs=0
 	}
 
 	// reread and update apply only the difference.
-	worker := regexp.MustCompile(`worker +RUNNING +pid (\d+)`).FindStringSubmatch(mustOut(sctl("status", "worker")))[1]
+	worker := runningPids(mustOut(sctl("status", "worker")))["worker"]
+	if worker == 0 {
+		t.Fatal("worker is not RUNNING before the update")
+	}
 	write("[program:extra]\ncommand=sleep 1000\nstartsecs=0\n")
 	if out, _ := sctl("reread"); !strings.Contains(out, "extra: available") {
 		t.Fatalf("reread: %q", out)
@@ -116,7 +119,7 @@ startsecs=0
 		out, _ := sctl("status", "extra")
 		return strings.Contains(out, "RUNNING")
 	})
-	if now := regexp.MustCompile(`worker +RUNNING +pid (\d+)`).FindStringSubmatch(mustOut(sctl("status", "worker")))[1]; now != worker {
+	if now := runningPids(mustOut(sctl("status", "worker")))["worker"]; now != worker {
 		t.Fatal("update restarted an unchanged program")
 	}
 	if out, _ := sctl("shutdown"); !strings.Contains(out, "Shut down") {
@@ -128,4 +131,6 @@ startsecs=0
 
 }
 
+// mustOut keeps the output of a (output, exit code) pair, for a call
+// whose output is checked instead of its code.
 func mustOut(out string, _ int) string { return out }

@@ -2,18 +2,18 @@ package e2e
 
 import (
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
+// freePort is a TCP port free on the loopback right now, for a listener
+// of init's.
 func freePort(t *testing.T) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -29,9 +29,7 @@ func freePort(t *testing.T) int {
 func TestSupervisorctlOverTCPWithAuth(t *testing.T) {
 	bin := requireTool(t, "supervisorctl", "supervisor")
 	port := freePort(t)
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "supervisord.conf")
-	os.WriteFile(conf, []byte(fmt.Sprintf(`
+	conf := writeConfig(t, fmt.Sprintf(`
 [inet_http_server]
 port=127.0.0.1:%d
 username=admin
@@ -45,23 +43,19 @@ password=secret
 [program:web]
 command=sleep 1000
 startsecs=0
-`, port, port)), 0o644)
+`, port, port))
 	in := start(t, run{pid1: true, args: []string{"-c", conf}})
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	in.waitFor("the TCP listener", 10*time.Second, func() bool {
-		resp, err := http.Get(base + "/livez")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil && resp.StatusCode == 200
+		code, _ := request(tcpClient, "GET", base+"/livez", nil, nil)
+		return code == 200
 	})
-	resp, err := http.Post(base+"/RPC2", "text/xml", strings.NewReader(`<?xml version="1.0"?><methodCall><methodName>supervisor.getPID</methodName></methodCall>`))
-	if err != nil || resp.StatusCode != 401 {
-		t.Fatalf("unauthenticated XML-RPC: %v %v", resp, err)
+	if code, b := request(tcpClient, "POST", base+"/RPC2", map[string]string{"Content-Type": "text/xml"},
+		strings.NewReader(`<?xml version="1.0"?><methodCall><methodName>supervisor.getPID</methodName></methodCall>`)); code != 401 {
+		t.Fatalf("unauthenticated XML-RPC: %d %s", code, b)
 	}
-	resp, _ = http.Get(base + "/api/v1/programs")
-	if resp.StatusCode != 401 {
-		t.Fatalf("unauthenticated API: %d", resp.StatusCode)
+	if code, b := request(tcpClient, "GET", base+"/api/v1/programs", nil, nil); code != 401 {
+		t.Fatalf("unauthenticated API: %d %s", code, b)
 	}
 	out, err := exec.Command(bin, "-c", conf, "restart", "web").CombinedOutput()
 	if err != nil || string(out) != "web: stopped\nweb: started\n" {
@@ -76,7 +70,7 @@ startsecs=0
 		t.Fatalf("ctl without credentials was not refused: %v\n%s", err, out)
 	}
 	wrong := strings.Replace(mustRead(t, conf), "password=secret", "password=nope", 1)
-	os.WriteFile(conf, []byte(wrong), 0o644)
+	writeFile(t, conf, wrong)
 	out, _ = exec.Command(bin, "-c", conf, "status").CombinedOutput()
 	if !strings.Contains(string(out), "Server requires authentication") {
 		t.Fatalf("wrong password accepted:\n%s", out)
@@ -92,23 +86,20 @@ func TestNoCredentialsNoStateChangesOverTheNetwork(t *testing.T) {
 		writeConfig(t, "[program:web]\ncommand=sleep 1000\nstartsecs=0\n")}})
 	in.waitOutput("serves probes and metrics only")
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	if resp, err := http.Get(base + "/readyz"); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("readyz: %v %v", resp, err)
+	if code, body := request(tcpClient, "GET", base+"/readyz", nil, nil); code != 200 {
+		t.Fatalf("readyz: %d %s", code, body)
 	}
-	resp, err := http.Post(base+"/api/v1/shutdown", "application/json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "PROBES_ONLY") {
-		t.Fatalf("state change without credentials: %d %s", resp.StatusCode, body)
+	code, body := request(tcpClient, "POST", base+"/api/v1/shutdown", map[string]string{"Content-Type": "application/json"}, nil)
+	if code != http.StatusForbidden || !strings.Contains(body, "PROBES_ONLY") {
+		t.Fatalf("state change without credentials: %d %s", code, body)
 	}
 	in.signal(syscall.SIGTERM)
 	in.wait(20 * time.Second)
 }
 
+// mustRead is a file the test needs, as text.
 func mustRead(t *testing.T, p string) string {
+	t.Helper()
 	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)

@@ -22,9 +22,11 @@ type terminal struct {
 	done   chan error
 }
 
-func startTerminal(t *testing.T, name string, args ...string) *terminal {
+// startTerminal starts cmd on a new pseudo-terminal of 24 lines of 200
+// columns (wide enough that no command line the tests type wraps); the
+// command is killed when the test ends.
+func startTerminal(t *testing.T, cmd *exec.Cmd) *terminal {
 	t.Helper()
-	cmd := exec.Command(name, args...)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 200})
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +41,7 @@ func startTerminal(t *testing.T, name string, args ...string) *terminal {
 	return term
 }
 
+// send types s.
 func (term *terminal) send(s string) {
 	term.t.Helper()
 	if _, err := term.tty.WriteString(s); err != nil {
@@ -49,12 +52,8 @@ func (term *terminal) send(s string) {
 // expect waits until the screen shows s.
 func (term *terminal) expect(s string) {
 	term.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(term.screen.String(), s) {
-		if time.Now().After(deadline) {
-			term.t.Fatalf("the terminal never showed %q; screen:\n%s", s, term.screen)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !poll(20*time.Second, 10*time.Millisecond, func() bool { return strings.Contains(term.screen.String(), s) }) {
+		term.t.Fatalf("the terminal never showed %q; screen:\n%s", s, term.screen)
 	}
 }
 
@@ -63,19 +62,18 @@ func (term *terminal) expect(s string) {
 // sent next reaches it and not the shell.
 func (term *terminal) expectProcessIn(container, state, cmdline string) {
 	term.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	found := func() bool {
 		out, _ := exec.Command("docker", "exec", container, "ps", "-o", "stat,args").Output()
 		for _, l := range strings.Split(string(out), "\n") {
 			stat, args, _ := strings.Cut(strings.TrimSpace(l), " ")
 			if strings.HasPrefix(stat, state) && strings.TrimSpace(args) == cmdline {
-				return
+				return true
 			}
 		}
-		if time.Now().After(deadline) {
-			term.t.Fatalf("no %q process in state %s in %s; screen:\n%s", cmdline, state, container, term.screen)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return false
+	}
+	if !poll(20*time.Second, 20*time.Millisecond, found) {
+		term.t.Fatalf("no %q process in state %s in %s; screen:\n%s", cmdline, state, container, term.screen)
 	}
 }
 

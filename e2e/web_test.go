@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -54,16 +53,16 @@ startretries=0
 	in := start(t, run{pid1: true, args: []string{"--socket", sock, "-c", conf}})
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	in.waitFor("the TCP listener", webPhase, func() bool {
-		code, _ := httpDo(t, "GET", base+"/livez", nil, nil)
+		code, _ := request(tcpClient, "GET", base+"/livez", nil, nil)
 		return code == 200
 	})
 
-	if code, _ := httpDo(t, "GET", base+"/", nil, nil); code != http.StatusUnauthorized {
+	if code, _ := request(tcpClient, "GET", base+"/", nil, nil); code != http.StatusUnauthorized {
 		t.Fatalf("GET / without credentials: %d, want 401", code)
 	}
 	auth := map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:secret"))}
 	evil := map[string]string{"Authorization": auth["Authorization"], "Content-Type": "application/json", "Origin": "https://evil.example"}
-	code, body := httpDo(t, "POST", base+"/api/v1/control", evil, strings.NewReader(`{"verb":"stop","names":["all"]}`))
+	code, body := request(tcpClient, "POST", base+"/api/v1/control", evil, strings.NewReader(`{"verb":"stop","names":["all"]}`))
 	if code != http.StatusForbidden || !strings.Contains(body, "CROSS_ORIGIN") {
 		t.Fatalf("cross-origin POST: %d %s, want 403 CROSS_ORIGIN", code, body)
 	}
@@ -81,11 +80,13 @@ startretries=0
 	waitPage(t, ctx, "the three programs' states", `state("web") === "RUNNING" && state("talker") === "RUNNING" && state("crasher") === "FATAL"`)
 	waitPage(t, ctx, "the counts", `text("#count-running") === "2" && text("#count-fatal") === "1" && text("#count-not-running") === "0"`)
 
-	oldPid := ctlPid(t, sock, "web")
+	oldPid := pidOf(t, sock, "app:web") // web is in the group app
 	waitPage(t, ctx, "web's pid", fmt.Sprintf(`cell("web", "pid") === "%d"`, oldPid))
 	do("click restart", chromedp.Click(chromedp.CSS(`button[aria-label="Restart web"]`)))
+	// The page's actions wait for the programs to get there: web is
+	// RUNNING again once the page says it restarted.
 	waitPage(t, ctx, "the restart's result", `text("#status") === "web: restarted"`)
-	newPid := ctlPid(t, sock, "web")
+	newPid := pidOf(t, sock, "app:web")
 	if newPid == oldPid {
 		t.Fatalf("restart from the page left web's pid at %d", oldPid)
 	}
@@ -100,13 +101,13 @@ startretries=0
 	if got := pageEval[string](t, ctx, `text("#log-text")`); strings.Contains(got, "talker got USR1") {
 		t.Fatalf("the marker line is in the log before it was printed:\n%s", got)
 	}
-	ctl(t, sock, "signal", "USR1", "talker")
+	mustCtl(t, sock, "signal", "USR1", "talker")
 	waitPage(t, ctx, "a line printed after the page was opened", `count("talker got USR1") === 1`)
 
 	// Paused, new output is held back, and shown on resume.
 	do("pause", chromedp.Click(chromedp.CSS(`#log-pause`)))
 	waitPage(t, ctx, "paused", `text("#log-pause") === "Resume"`)
-	ctl(t, sock, "signal", "USR1", "talker")
+	mustCtl(t, sock, "signal", "USR1", "talker")
 	waitPage(t, ctx, "output held while paused", `text("#log-state").startsWith("paused, ") && count("talker got USR1") === 1`)
 	do("resume", chromedp.Click(chromedp.CSS(`#log-pause`)))
 	waitPage(t, ctx, "held output shown on resume", `count("talker got USR1") === 2 && text("#log-pause") === "Pause"`)
@@ -179,16 +180,21 @@ func watchConsole(t *testing.T, ctx context.Context) func() []string {
 	}
 }
 
+// devtools makes one DevTools command, for which chromedp has no action of
+// its own, an action of the page.
+func devtools[P, R any](command cdp.Command[P, R], params P) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, command, params)
+		return err
+	})
+}
+
 // sendHeader makes every request of the page carry the header, fetch()
 // included; credentials in the URL would not reach fetch().
 func sendHeader(name, value string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
-			return err
-		}
-		_, err := cdp.Call(ctx, t, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{name: value}})
-		return err
-	})
+	return chromedp.Steps(
+		devtools(network.Enable, network.EnableParams{}),
+		devtools(network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{name: value}}))
 }
 
 // pageHelpers are defined in the page for the test's conditions; the
@@ -211,6 +217,8 @@ func waitPage(t *testing.T, ctx context.Context, what, cond string) {
 	}
 }
 
+// pageEval evaluates a JavaScript expression in the page, with
+// pageHelpers at hand.
 func pageEval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T]("(() => {"+pageHelpers+"return "+expr+"; })()"))
@@ -291,60 +299,22 @@ func checkAccessible(t *testing.T, ctx context.Context) {
 // the page must follow.
 func checkPhoneAndDark(t *testing.T, ctx context.Context) {
 	t.Helper()
-	emulate := func(what string, params any) {
+	emulate := func(what string, action chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			var err error
-			switch p := params.(type) {
-			case emulation.SetDeviceMetricsOverrideParams:
-				_, err = cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, p)
-			case emulation.SetEmulatedMediaParams:
-				_, err = cdp.Call(ctx, tg, emulation.SetEmulatedMedia, p)
-			}
-			return err
-		}))
-		if err != nil {
+		if err := chromedp.Do(ctx, action); err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
 	}
+	scheme := func(s string) chromedp.Action[chromedp.Void] {
+		return devtools(emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: s}}})
+	}
 	const luminance = `(() => { const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number); return (0.2126*r + 0.7152*g + 0.0722*b) / 255; })()`
-	emulate("light mode", emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}}})
+	emulate("light mode", scheme("light"))
 	waitPage(t, ctx, "a light page in light mode", luminance+" > 0.7")
-	emulate("dark mode", emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+	emulate("dark mode", scheme("dark"))
 	waitPage(t, ctx, "a dark page in dark mode", luminance+" < 0.3")
 
-	emulate("a phone's width", emulation.SetDeviceMetricsOverrideParams{Width: 360, Height: 740, DeviceScaleFactor: 1, Mobile: true})
+	emulate("a phone's width", devtools(emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 360, Height: 740, DeviceScaleFactor: 1, Mobile: true}))
 	waitPage(t, ctx, "the page within 360 px", `window.innerWidth === 360 && document.documentElement.scrollWidth <= 360`)
 	waitPage(t, ctx, "the actions still on screen", `document.querySelector('button[aria-label="Restart talker"]').getBoundingClientRect().width > 0`)
-}
-
-// ctlPid asks init, not the page, which pid a program has.
-func ctlPid(t *testing.T, sock, name string) int {
-	t.Helper()
-	out, code := ctl(t, sock, "pid", name)
-	var pid int
-	if _, err := fmt.Sscan(out, &pid); code != 0 || err != nil || pid <= 0 {
-		t.Fatalf("ctl pid %s: exit %d: %q", name, code, out)
-	}
-	return pid
-}
-
-// httpDo makes one request and returns its status and body; 0 when the
-// server does not answer (yet).
-func httpDo(t *testing.T, method, url string, header map[string]string, body io.Reader) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		return 0, err.Error()
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }

@@ -19,7 +19,7 @@ import (
 func main() {
 	preemptOff()
 	if len(os.Args) < 2 {
-		fail("usage: testprog signals|spawn-signals|leave-daemon|daemon|zombies|sigstate|exit|orphans ...")
+		fail("usage: testprog signals|spawn-signals|leave-daemon|daemon|zombies|sigstate|exit|record|lines|notify|watchdog|orphans|storm|lines-term|stubborn|stubborn-tree|stubborn-setsid ...")
 	}
 	args := os.Args[2:]
 	switch os.Args[1] {
@@ -283,9 +283,7 @@ func notify(file string) {
 	c.Write([]byte("READY=1\nSTATUS=serving\n"))
 	c.Close()
 	fmt.Println("notified")
-	for {
-		time.Sleep(time.Hour)
-	}
+	sleepForever()
 }
 
 // watchdog says READY=1 and pings WATCHDOG=1 every 50ms while file exists;
